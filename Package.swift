@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Slipstream",
+    products: [
+        .library(name: "Slipstream", targets: ["Slipstream"]),
+        .executable(name: "slipstream", targets: ["SlipstreamCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYajl",
+            pkgConfig: "yajl",
+            providers: [.apt(["libyajl-dev"])]
+        ),
+        .target(
+            name: "Slipstream",
+            dependencies: ["CYajl"]
+        ),
+        .executableTarget(
+            name: "SlipstreamCLI",
+            dependencies: [
+                "Slipstream",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SlipstreamTests",
+            dependencies: ["Slipstream"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "SlipstreamCLITests",
+            dependencies: ["SlipstreamCLI"]
+        ),
+    ]
+)

@@ -1,0 +1,196 @@
+// Drives one input through yajl: fixed 64 KiB chunks from a source into one reused buffer, each
+// fed to the parser as it arrives. It also counts newlines per chunk (after the chunk parsed), so
+// that an error's line and column can be told without keeping any earlier bytes.
+
+/// What one read produced.
+public struct ReadReport: Equatable, Sendable {
+    public var bytes = 0
+    public var payloads = 0
+    public var activities = 0
+    /// Problems handed to the consumer (valid JSON that is not an activity payload).
+    public var problems = 0
+}
+
+/// Reads Terra Activity payloads from byte sources and hands each finished activity to a consumer.
+///
+/// One reader holds one 64 KiB buffer and can read many inputs, one after another. It is not
+/// thread-safe: use one reader per thread.
+public final class ActivityReader {
+    /// Size of the chunks read from a source and fed to yajl.
+    public static let chunkSize = 1 << 16
+    private let buffer: UnsafeMutableRawBufferPointer
+
+    public init() {
+        buffer = .allocate(byteCount: Self.chunkSize, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Reads every payload in `source` (one, several concatenated, or one per line).
+    /// - Parameters:
+    ///   - source: the bytes; read to its end unless the JSON is malformed.
+    ///   - consumer: receives activities as their objects close, and problems as they are found.
+    /// - Returns: what was read.
+    /// - Throws: ``SlipstreamError`` with kind `malformedJSON` (located by line, column, byte and JSON
+    ///   path), `inputUnreadable`, or whatever the consumer threw. Activities that closed before the
+    ///   error have been handed to the consumer.
+    public func read(_ source: inout some ByteSource, into consumer: some ActivityConsumer) throws(SlipstreamError) -> ReadReport {
+        let lines = LineCounter()
+        let counter = CountingConsumer(consumer, lines: lines)
+        let router = PayloadRouter(consumer: counter)
+        router.sourceName = source.name
+        let parser = YajlParser(router: router)
+        var total = 0
+        do {
+            while true {
+                let count = try source.read(into: buffer)
+                if count == 0 { break }
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                lines.current = chunk
+                lines.currentStart = total
+                do {
+                    try parser.feed(chunk)
+                } catch let failure as YajlFailure {
+                    router.releaseHeldBack()
+                    throw lines.locate(failure, chunk: chunk, chunkStart: total, source: source.name, path: router.currentPath())
+                }
+                lines.count(chunk, chunkStart: total)
+                total += count
+            }
+            lines.current = nil
+            lines.currentStart = total
+            do {
+                try parser.finish()
+            } catch let failure as YajlFailure {
+                router.releaseHeldBack()
+                var error = lines.locate(failure, chunk: nil, chunkStart: total, source: source.name, path: router.currentPath())
+                if error.message == "premature EOF" && counter.payloads == 0 && !router.hasOpenValue && total == 0 {
+                    error.message = "empty input: expected an activity payload"
+                    error.jsonPath = nil
+                } else if error.message == "premature EOF" {
+                    error.message = "unexpected end of input: the JSON value is not complete"
+                }
+                throw error
+            }
+        } catch let error as SlipstreamError {
+            throw error
+        } catch {
+            throw SlipstreamError(.outputFailed, "\(error)", source: source.name)
+        }
+        return ReadReport(bytes: total, payloads: counter.payloads, activities: counter.activities, problems: counter.problems)
+    }
+
+    /// Parses `source` with callbacks that do nothing: the ceiling for any consumer of yajl events.
+    /// - Returns: the number of bytes parsed.
+    public func parseWithoutConsumer(_ source: inout some ByteSource) throws(SlipstreamError) -> Int {
+        let parser = YajlParser(router: nil)
+        let lines = LineCounter()
+        var total = 0
+        do {
+            while true {
+                let count = try source.read(into: buffer)
+                if count == 0 { break }
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                do {
+                    try parser.feed(chunk)
+                } catch let failure as YajlFailure {
+                    throw lines.locate(failure, chunk: chunk, chunkStart: total, source: source.name, path: nil)
+                }
+                lines.count(chunk, chunkStart: total)
+                total += count
+            }
+            do {
+                try parser.finish()
+            } catch let failure as YajlFailure {
+                throw lines.locate(failure, chunk: nil, chunkStart: total, source: source.name, path: nil)
+            }
+        } catch let error as SlipstreamError {
+            throw error
+        } catch {
+            throw SlipstreamError(.malformedJSON, "\(error)", source: source.name)
+        }
+        return total
+    }
+}
+
+/// Newlines seen in the chunks parsed so far, to turn byte offsets into lines and columns.
+private final class LineCounter {
+    var newlines = 0
+    /// Offset of the last newline seen, -1 before the first.
+    var lastNewline = -1
+    /// The chunk being parsed and its offset, to locate problems reported during a callback.
+    var current: UnsafeRawBufferPointer?
+    var currentStart = 0
+
+    func count(_ chunk: UnsafeRawBufferPointer, chunkStart: Int) {
+        var found = 0
+        for byte in chunk where byte == 0x0A { found += 1 }
+        guard found > 0 else { return }
+        newlines += found
+        var i = chunk.count - 1
+        while chunk[i] != 0x0A { i -= 1 }
+        lastNewline = chunkStart + i
+    }
+
+    @inline(never)
+    func locate(_ failure: YajlFailure, chunk: UnsafeRawBufferPointer?, chunkStart: Int, source: String, path: String?)
+        -> SlipstreamError
+    {
+        let (line, column) = lineAndColumn(of: failure.byteOffset, chunk: chunk, chunkStart: chunkStart)
+        return SlipstreamError(
+            .malformedJSON, failure.message, source: source, byteOffset: failure.byteOffset,
+            line: line, column: column, jsonPath: path)
+    }
+
+    /// 1-based line and byte column of an offset inside, or at the end of, what was read so far.
+    @inline(never)
+    func lineAndColumn(of offset: Int, chunk: UnsafeRawBufferPointer?, chunkStart: Int) -> (Int, Int) {
+        var line = newlines
+        var last = lastNewline
+        if let chunk {
+            let end = min(chunk.count, max(0, offset - chunkStart))
+            for i in 0..<end where chunk[i] == 0x0A {
+                line += 1
+                last = chunkStart + i
+            }
+        }
+        return (line + 1, offset - last)
+    }
+}
+
+/// Counts what passes through to the user's consumer.
+private final class CountingConsumer<Wrapped: ActivityConsumer>: ActivityConsumer {
+    let wrapped: Wrapped
+    let lines: LineCounter
+    var activities = 0
+    var payloads = 0
+    var problems = 0
+
+    init(_ wrapped: Wrapped, lines: LineCounter) {
+        self.wrapped = wrapped
+        self.lines = lines
+    }
+
+    func columns(_ columns: ActivityColumns, of record: ActivityRecord) throws {
+        try wrapped.columns(columns, of: record)
+    }
+
+    func activity(_ record: ActivityRecord) throws {
+        activities += 1
+        try wrapped.activity(record)
+    }
+
+    func payloadEnded(user: RawJSON?) throws {
+        payloads += 1
+        try wrapped.payloadEnded(user: user)
+    }
+
+    func problem(_ error: SlipstreamError) {
+        problems += 1
+        var located = error
+        if let offset = error.byteOffset {
+            (located.line, located.column) = lines.lineAndColumn(of: offset, chunk: lines.current, chunkStart: lines.currentStart)
+        }
+        wrapped.problem(located)
+    }
+}

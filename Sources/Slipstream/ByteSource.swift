@@ -1,0 +1,149 @@
+// Where payload bytes come from. A source fills the caller's buffer and says how much it wrote;
+// it never reads the whole input at once. This file is the only one that calls libc's I/O.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A stream of bytes read chunk by chunk.
+public protocol ByteSource {
+    /// The name errors use: a path, `<stdin>`, or an archive member.
+    var name: String { get }
+    /// Fills the start of `buffer`; returns the number of bytes written, 0 at the end of the input.
+    /// - Throws: ``SlipstreamError`` of kind `inputUnreadable`.
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int
+}
+
+/// A file or standard input, read with `read(2)`.
+public final class FileSource: ByteSource {
+    public let name: String
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var bytesRead = 0
+
+    /// Opens `path` for reading; `-` means standard input.
+    /// - Throws: ``SlipstreamError`` of kind `inputUnreadable` when the file cannot be opened.
+    public init(path: String) throws(SlipstreamError) {
+        if path == "-" {
+            self.name = "<stdin>"
+            self.descriptor = 0
+            self.ownsDescriptor = false
+            return
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw SlipstreamError(.inputUnreadable, "cannot open: \(String(cString: strerror(errno)))", source: path)
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw SlipstreamError(.inputUnreadable, "is a directory", source: path)
+        }
+        self.name = path
+        self.descriptor = fd
+        self.ownsDescriptor = true
+    }
+
+    /// Standard input.
+    public static func standardInput() -> FileSource {
+        try! FileSource(path: "-")
+    }
+
+    deinit {
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
+        while true {
+            let count = systemRead(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 {
+                bytesRead += count
+                return count
+            }
+            if errno == EINTR { continue }
+            throw SlipstreamError(
+                .inputUnreadable, "read failed: \(String(cString: strerror(errno)))", source: name, byteOffset: bytesRead)
+        }
+    }
+}
+
+/// Bytes already in memory, handed out in chunks of at most `chunkSize` (tests feed 1 byte at a time).
+public struct MemorySource: ByteSource {
+    public let name: String
+    private let bytes: [UInt8]
+    private let chunkSize: Int
+    private var position = 0
+
+    public init(_ bytes: [UInt8], name: String = "<memory>", chunkSize: Int = .max) {
+        self.bytes = bytes
+        self.name = name
+        self.chunkSize = max(1, chunkSize)
+    }
+
+    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
+        let count = min(buffer.count, chunkSize, bytes.count - position)
+        guard count > 0 else { return 0 }
+        bytes.withUnsafeBytes { source in
+            buffer.baseAddress!.copyMemory(from: source.baseAddress! + position, byteCount: count)
+        }
+        position += count
+        return count
+    }
+}
+
+/// Writes bytes to a file descriptor, buffered; errors are ``SlipstreamError`` of kind `outputFailed`.
+public final class FileSink {
+    private let descriptor: Int32
+    private let name: String
+    private var buffer: [UInt8] = []
+    private let threshold = 1 << 16
+
+    /// Standard output.
+    public init() {
+        descriptor = 1
+        name = "<stdout>"
+        buffer.reserveCapacity(threshold * 2)
+    }
+
+    public func write(_ bytes: [UInt8]) throws(SlipstreamError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= threshold { try flush() }
+    }
+
+    public func flush() throws(SlipstreamError) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                buffer.removeAll(keepingCapacity: true)
+                throw SlipstreamError(.outputFailed, "write failed: \(reason)", source: name)
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { write(fd, buffer, count) }
+
+/// Standard error, unbuffered, for diagnostics.
+public enum StandardError {
+    public static func writeLine(_ text: String) {
+        var line = text + "\n"
+        line.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = systemWrite(2, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+// Writes activity summaries in Terra's field names.
+//
+// One activity becomes a Terra Activity object without sample arrays:
+//
+//     {"metadata":{…as in the input…},
+//      "heart_rate_data":{"summary":{"avg_hr_bpm":142.5,"max_hr_bpm":171,"min_hr_bpm":96}},
+//      "power_data":{"avg_watts":…,"max_watts":…},
+//      "movement_data":{"avg_speed_meters_per_second":…,"max_speed_meters_per_second":…,
+//                       "avg_cadence_rpm":…,"max_cadence_rpm":…},
+//      "distance_data":{"summary":{"distance_meters":…,"elevation":{"min_meters":…,"max_meters":…,"avg_meters":…}}},
+//      "position_data":{"start_pos_lat_lng_deg":[lat,lng],"end_pos_lat_lng_deg":[lat,lng]},
+//      "slipstream":{"user_id":…,"provider_name":…,"elapsed_seconds":…,"samples":{…},"dropped":{…},
+//                    "timestamps_without_offset":0,"provider":{…summary values the payload carried…}}}
+//
+// A field with no data is null, never 0.
+
+/// The shape of `summarize`'s output.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    /// One Activity object per line.
+    case ndjson
+    /// A Terra envelope `{"type":"activity","user":…,"data":[…]}` per input payload.
+    case json
+}
+
+/// An ``ActivityConsumer`` that writes each activity's summary as JSON.
+public final class SummaryWriter: ActivityConsumer {
+    private let format: OutputFormat
+    private let pretty: Bool
+    private let output: ([UInt8]) throws -> Void
+    private let onProblem: (SlipstreamError) -> Void
+    private var held: [[UInt8]] = []
+
+    /// - Parameters:
+    ///   - format: NDJSON lines, or one Terra envelope per payload.
+    ///   - pretty: indent with two spaces.
+    ///   - output: receives finished text, a record (NDJSON) or an envelope (JSON) at a time.
+    ///   - problem: receives what the reader found wrong but could read past.
+    public init(
+        format: OutputFormat = .ndjson, pretty: Bool = false, output: @escaping ([UInt8]) throws -> Void,
+        problem: @escaping (SlipstreamError) -> Void
+    ) {
+        self.format = format
+        self.pretty = pretty
+        self.output = output
+        self.onProblem = problem
+    }
+
+    public func activity(_ record: ActivityRecord) throws {
+        var writer = JSONWriter()
+        Self.encode(record, into: &writer)
+        switch format {
+        case .ndjson:
+            var bytes = pretty ? prettyPrinted(writer.bytes) : writer.bytes
+            bytes.append(UInt8(ascii: "\n"))
+            try output(bytes)
+        case .json:
+            held.append(writer.bytes)
+        }
+    }
+
+    public func payloadEnded(user: RawJSON?) throws {
+        guard format == .json else { return }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("type")
+        writer.string("activity")
+        writer.key("user")
+        writer.raw(user)
+        writer.key("data")
+        writer.beginArray()
+        for activity in held { writer.raw(RawJSON(bytes: activity)) }
+        writer.endArray()
+        writer.endObject()
+        held.removeAll()
+        var bytes = pretty ? prettyPrinted(writer.bytes) : writer.bytes
+        bytes.append(UInt8(ascii: "\n"))
+        try output(bytes)
+    }
+
+    public func problem(_ error: SlipstreamError) {
+        onProblem(error)
+    }
+
+    /// Writes activities read before a fatal error (JSON format holds them until their payload ends).
+    public func flushHeld(user: RawJSON? = nil) throws {
+        if format == .json && !held.isEmpty { try payloadEnded(user: user) }
+    }
+
+    /// Encodes one record as a Terra Activity object (see the file comment).
+    static func encode(_ record: ActivityRecord, into writer: inout JSONWriter) {
+        let summary = record.summary
+        writer.beginObject()
+        writer.key("metadata")
+        writer.raw(record.metadata)
+
+        var fields = NestedFieldWriter()
+        for field in SummaryField.allCases {
+            fields.field(field.path, in: &writer) { computedValue(field, summary, &$0) }
+        }
+        fields.close(&writer)
+
+        writer.key("slipstream")
+        writer.beginObject()
+        writer.key("user_id")
+        if let id = record.userID { writer.string(id) } else { writer.null() }
+        writer.key("provider_name")
+        if let name = record.providerName { writer.string(name) } else { writer.null() }
+        writer.key("elapsed_seconds")
+        writer.number(summary.elapsedSeconds)
+        writer.key("samples")
+        writeChannelCounts(summary.samples, &writer)
+        writer.key("dropped")
+        writeChannelCounts(summary.dropped, &writer)
+        writer.key("timestamps_without_offset")
+        writer.integer(summary.timestampsWithoutOffset)
+        writer.key("provider")
+        writer.beginObject()
+        var latest: [RawJSON?] = Array(repeating: nil, count: SummaryField.allCases.count)
+        for (field, value) in record.providerValues { latest[field.rawValue] = value }
+        var provider = NestedFieldWriter()
+        for field in SummaryField.allCases {
+            guard let value = latest[field.rawValue] else { continue }
+            provider.field(field.path, in: &writer) { $0.raw(value) }
+        }
+        provider.close(&writer)
+        writer.endObject()
+        writer.endObject()
+        writer.endObject()
+    }
+
+    private static func computedValue(_ field: SummaryField, _ s: ActivitySummary, _ writer: inout JSONWriter) {
+        switch field {
+        case .avgHeartRate: writer.number(s.heartRate.mean)
+        case .maxHeartRate: writer.number(s.heartRate.maximum)
+        case .minHeartRate: writer.number(s.heartRate.minimum)
+        case .avgWatts: writer.number(s.power.mean)
+        case .maxWatts: writer.number(s.power.maximum)
+        case .avgSpeed: writer.number(s.speed.mean)
+        case .maxSpeed: writer.number(s.speed.maximum)
+        case .avgCadence: writer.number(s.cadence.mean)
+        case .maxCadence: writer.number(s.cadence.maximum)
+        case .distance: writer.number(s.distanceMeters)
+        case .minElevation: writer.number(s.elevation.minimum)
+        case .maxElevation: writer.number(s.elevation.maximum)
+        case .avgElevation: writer.number(s.elevation.mean)
+        case .startPosition: writeCoordinates(s.startPosition, &writer)
+        case .endPosition: writeCoordinates(s.endPosition, &writer)
+        }
+    }
+
+    private static func writeCoordinates(_ coordinates: [Double]?, _ writer: inout JSONWriter) {
+        guard let coordinates else { return writer.null() }
+        writer.beginArray()
+        for value in coordinates { writer.number(value) }
+        writer.endArray()
+    }
+
+    private static func writeChannelCounts(_ counts: [Int], _ writer: inout JSONWriter) {
+        writer.beginObject()
+        for channel in Channel.allCases {
+            writer.key(channel.name)
+            writer.integer(counts[channel.rawValue])
+        }
+        writer.endObject()
+    }
+}
+
+/// Writes fields given by path into nested objects, opening and closing objects as paths change.
+/// Fields that share a prefix must come one after another.
+struct NestedFieldWriter {
+    private var open: [StaticString] = []
+
+    mutating func field(_ path: [StaticString], in writer: inout JSONWriter, value: (inout JSONWriter) -> Void) {
+        let parents = path.dropLast()
+        var shared = 0
+        while shared < open.count, shared < parents.count, sameText(open[shared], parents[parents.startIndex + shared]) {
+            shared += 1
+        }
+        while open.count > shared {
+            writer.endObject()
+            open.removeLast()
+        }
+        for name in parents.dropFirst(shared) {
+            writer.key(name)
+            writer.beginObject()
+            open.append(name)
+        }
+        writer.key(path[path.count - 1])
+        value(&writer)
+    }
+
+    mutating func close(_ writer: inout JSONWriter) {
+        for _ in open { writer.endObject() }
+        open.removeAll()
+    }
+
+    private func sameText(_ a: StaticString, _ b: StaticString) -> Bool {
+        UnsafeRawBufferPointer(start: a.utf8Start, count: a.utf8CodeUnitCount) == b
+    }
+}

@@ -1,0 +1,148 @@
+// Fixed-format ISO8601 parsing over bytes, to UTC epoch microseconds, without allocating.
+//
+// Accepted: `YYYY-MM-DDTHH:MM:SS` (a space may stand for `T`), an optional fraction of 1 to 9
+// digits (kept to the microsecond, further digits truncated), then `Z`, `+HH:MM`, `-HH:MM`,
+// `+HHMM`, `-HHMM`, or nothing. Without an offset the time is the user's local time (Terra's rule):
+// it is read as if it were UTC and the result says so, so callers can count it.
+//
+//     "2022-10-20T10:00:01.250000+02:00" -> 1666252801250000 (08:00:01.25 UTC), hasOffset
+//     "2022-10-20T10:00:01Z"             -> 1666260001000000, hasOffset
+//     "2022-10-20T10:00:01"              -> 1666260001000000, local
+
+/// A parsed timestamp: UTC epoch microseconds and whether the text carried a UTC offset.
+public struct ParsedTimestamp: Equatable, Sendable {
+    public var microseconds: Int64
+    public var hasOffset: Bool
+}
+
+public enum Timestamp {
+    /// Parses an ISO8601 timestamp from its UTF-8 bytes; nil when the text is not one.
+    public static func parse(_ text: UnsafeRawBufferPointer) -> ParsedTimestamp? {
+        let n = text.count
+        guard n >= 19 else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int {
+            let d = Int(text[i]) &- 48
+            return (d >= 0 && d <= 9) ? d : -1_000_000
+        }
+        @inline(__always) func two(_ i: Int) -> Int { digit(i) * 10 + digit(i + 1) }
+
+        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+        let month = two(5)
+        let day = two(8)
+        let hour = two(11)
+        let minute = two(14)
+        let second = two(17)
+        guard text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"),
+            text[10] == UInt8(ascii: "T") || text[10] == UInt8(ascii: " ") || text[10] == UInt8(ascii: "t"),
+            text[13] == UInt8(ascii: ":"), text[16] == UInt8(ascii: ":"),
+            year >= 0, month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month),
+            hour >= 0, hour <= 23, minute >= 0, minute <= 59, second >= 0, second <= 60
+        else { return nil }
+
+        var index = 19
+        var fraction = 0
+        if index < n, text[index] == UInt8(ascii: ".") || text[index] == UInt8(ascii: ",") {
+            index += 1
+            var fractionDigits = 0
+            while index < n, case let d = digit(index), d >= 0 {
+                if fractionDigits < 6 { fraction = fraction * 10 + d }
+                fractionDigits += 1
+                index += 1
+            }
+            guard fractionDigits >= 1, fractionDigits <= 9 else { return nil }
+            for _ in min(fractionDigits, 6)..<6 { fraction *= 10 }
+        }
+
+        var offsetSeconds = 0
+        var hasOffset = false
+        if index < n {
+            let sign = text[index]
+            if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") {
+                guard index + 1 == n else { return nil }
+                hasOffset = true
+            } else if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                let rest = n - index - 1
+                let offsetHours: Int
+                let offsetMinutes: Int
+                if rest == 5, text[index + 3] == UInt8(ascii: ":") {
+                    offsetHours = two(index + 1)
+                    offsetMinutes = two(index + 4)
+                } else if rest == 4 {
+                    offsetHours = two(index + 1)
+                    offsetMinutes = two(index + 3)
+                } else if rest == 2 {
+                    offsetHours = two(index + 1)
+                    offsetMinutes = 0
+                } else {
+                    return nil
+                }
+                guard offsetHours >= 0, offsetHours <= 23, offsetMinutes >= 0, offsetMinutes <= 59 else { return nil }
+                offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
+                hasOffset = true
+            } else {
+                return nil
+            }
+        }
+
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        return ParsedTimestamp(microseconds: seconds * 1_000_000 + Int64(fraction), hasOffset: hasOffset)
+    }
+
+    /// Formats UTC epoch microseconds as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    public static func format(microseconds: Int64) -> String {
+        let (seconds, micros) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+        var secs = seconds
+        var us = micros
+        if us < 0 {
+            us += 1_000_000
+            secs -= 1
+        }
+        var (days, secondOfDay) = secs.quotientAndRemainder(dividingBy: 86_400)
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (y, m, d) = civilFromDays(Int(days))
+        func pad(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        let s = Int(secondOfDay)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2)).\(pad(Int(us), 6))Z"
+    }
+
+    private static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+
+    private static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: isLeap(y) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
