@@ -47,7 +47,9 @@ enum NumberParser {
             index += 1
         }
         if index < count, bytes[index] == UInt8(ascii: ".") {
+            guard sawDigit else { return nil }
             index += 1
+            let firstFractionDigit = index
             while index < count, case let d = bytes[index] &- 48, d < 10 {
                 sawDigit = true
                 if digits < 19 {
@@ -59,6 +61,7 @@ enum NumberParser {
                 }
                 index += 1
             }
+            guard index > firstFractionDigit else { return nil }
         }
         guard sawDigit else { return nil }
         if index < count, bytes[index] | 0x20 == UInt8(ascii: "e") {
