@@ -20,8 +20,21 @@ public final class ActivityReader {
     public static let chunkSize = 1 << 16
     private let buffer: UnsafeMutableRawBufferPointer
 
-    public init() {
-        buffer = .allocate(byteCount: Self.chunkSize, alignment: 16)
+    /// - Parameter chunkSize: bytes fed to yajl at a time (tests use tiny ones to try every boundary).
+    public init(chunkSize: Int = ActivityReader.chunkSize) {
+        buffer = .allocate(byteCount: max(1, chunkSize), alignment: 16)
+    }
+
+    /// Fills the whole buffer unless the input ends first, so that chunk boundaries (and with them
+    /// the offsets yajl reports) depend on the input alone, not on how a pipe delivered it.
+    private func fill(from source: inout some ByteSource) throws(SlipstreamError) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
     }
 
     deinit { buffer.deallocate() }
@@ -43,7 +56,7 @@ public final class ActivityReader {
         var total = 0
         do {
             while true {
-                let count = try source.read(into: buffer)
+                let count = try fill(from: &source)
                 if count == 0 { break }
                 let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
                 lines.current = chunk
@@ -64,8 +77,8 @@ public final class ActivityReader {
             } catch let failure as YajlFailure {
                 router.releaseHeldBack()
                 var error = lines.locate(failure, chunk: nil, chunkStart: total, source: source.name, path: router.currentPath())
-                if error.message == "premature EOF" && counter.payloads == 0 && !router.hasOpenValue && total == 0 {
-                    error.message = "empty input: expected an activity payload"
+                if error.message == "premature EOF" && router.payloadsBegun == 0 && !router.hasOpenValue {
+                    error.message = total == 0 ? "empty input: expected an activity payload" : "no JSON value in the input: expected an activity payload"
                     error.jsonPath = nil
                 } else if error.message == "premature EOF" {
                     error.message = "unexpected end of input: the JSON value is not complete"
@@ -88,7 +101,7 @@ public final class ActivityReader {
         var total = 0
         do {
             while true {
-                let count = try source.read(into: buffer)
+                let count = try fill(from: &source)
                 if count == 0 { break }
                 let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
                 do {

@@ -60,6 +60,8 @@ final class PayloadRouter {
     private var slotTag: UInt8 = 0
     private var skipDepth = 0
     private var skippedKey: [UInt8] = []
+    /// A key has been read and its value has not begun yet (for error paths).
+    private var keyAwaitsValue = false
 
     // Subtree being copied.
     private var captureTarget: CaptureTarget?
@@ -103,6 +105,9 @@ final class PayloadRouter {
         self.consumer = consumer
         frames.reserveCapacity(32)
     }
+
+    /// Top-level values begun so far.
+    var payloadsBegun: Int { payloadIndex + 1 }
 
     /// True while a top-level value has begun and not ended.
     var hasOpenValue: Bool { !frames.isEmpty || skipDepth > 0 || captureTarget != nil }
@@ -227,6 +232,7 @@ final class PayloadRouter {
         }
         let frame = frames[frames.count - 1]
         slotTag = 0
+        keyAwaitsValue = true
         switch frame.slot {
         case .sample:
             slot = sampleKey(key, channel: frame.tag)
@@ -398,7 +404,10 @@ final class PayloadRouter {
     private func takeSlot() -> (Slot, UInt8) {
         guard let last = frames.indices.last else { return (.payload, 0) }
         let frame = frames[last]
-        guard frame.isArray else { return (slot, slotTag) }
+        guard frame.isArray else {
+            keyAwaitsValue = false
+            return (slot, slotTag)
+        }
         frames[last].count += 1
         switch frame.slot {
         case .sampleList: return (.sample, frame.tag)
@@ -660,7 +669,11 @@ final class PayloadRouter {
 
     // MARK: - Locations
 
+    /// Reports a problem with the value being read (its key is part of the path).
     private func report(_ message: String, at offset: Int? = nil) {
+        let reading = keyAwaitsValue
+        keyAwaitsValue = true
+        defer { keyAwaitsValue = reading }
         consumer.problem(
             SlipstreamError(.notActivityPayload, message, source: sourceName, byteOffset: offset ?? locate(), jsonPath: currentPath()))
     }
@@ -692,7 +705,9 @@ final class PayloadRouter {
             case .user: path += ".user"
             case .provider(let field): path += ".\(field.path.last!)"
             case nil:
-                if skipDepth > 0 || slot == .skip {
+                if skipDepth == 0 && !keyAwaitsValue {
+                    break
+                } else if skipDepth > 0 || slot == .skip {
                     if !skippedKey.isEmpty { path += "." + String(decoding: skippedKey, as: UTF8.self) }
                 } else if slot != .payload {
                     path += pathComponent(slot, tag: slotTag, parent: last.slot)
