@@ -8,7 +8,8 @@ let package = Package(
         .executable(name: "slipstream", targets: ["SlipstreamCLI"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -18,7 +19,7 @@ let package = Package(
         ),
         .target(
             name: "Slipstream",
-            dependencies: ["CYajl"]
+            dependencies: ["CYajl", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .executableTarget(
             name: "SlipstreamCLI",

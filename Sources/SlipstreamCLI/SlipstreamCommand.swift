@@ -11,7 +11,7 @@ struct SlipstreamCommand: ParsableCommand {
             66 input not found or unreadable, 74 output error.
             """,
         version: "0.1.0",
-        subcommands: [Summarize.self]
+        subcommands: [Summarize.self, Generate.self]
     )
 }
 
@@ -38,6 +38,34 @@ struct Summarize: ParsableCommand {
 
     func run() throws {
         let code = SummarizeJob(inputPath: input, format: format, pretty: pretty).run(diagnostic: StandardError.writeLine)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a deterministic, realistic ride payload (1 Hz samples, pauses, coasting) to standard output.")
+
+    @Option(help: "Recorded seconds per activity.")
+    var seconds = 3600
+
+    @Option(help: "Activities in the payload.")
+    var activities = 1
+
+    @Option(help: "Seed: the same seed writes the same bytes.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Indent the payload.")
+    var pretty = false
+
+    func validate() throws {
+        guard seconds >= 0 else { throw ValidationError("--seconds must be 0 or more") }
+        guard activities >= 0 else { throw ValidationError("--activities must be 0 or more") }
+    }
+
+    func run() throws {
+        let code = GenerateJob(options: GeneratorOptions(seconds: seconds, activities: activities, seed: seed, pretty: pretty))
+            .run(diagnostic: StandardError.writeLine)
         if code != 0 { throw ExitCode(code) }
     }
 }
