@@ -1,0 +1,147 @@
+// End-to-end: run the built `slipstream` binary and check stdout, stderr and the exit status.
+
+import Foundation
+import Testing
+
+private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+/// The `slipstream` built beside this test bundle.
+private let binary: URL = {
+    let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var folder = here.deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = folder.appendingPathComponent("slipstream")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        folder = folder.deletingLastPathComponent()
+    }
+    return packageRoot.appendingPathComponent(".build/debug/slipstream")
+}()
+
+private struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+private func run(_ arguments: [String], stdin: String? = nil, stdoutPath: String? = nil) throws -> Run {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    if let stdoutPath {
+        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
+    } else {
+        process.standardOutput = out
+    }
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = stdoutPath == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+private let example = packageRoot.appendingPathComponent("examples/xoss-morning-rides.json").path
+
+private func json(_ line: Substring) throws -> [String: Any] {
+    try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+}
+
+@Suite struct CLITests {
+    @Test func summarizesTheBundledExample() throws {
+        let result = try run(["summarize", example])
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try json(lines[0])
+        let slipstream = try #require(first["slipstream"] as? [String: Any])
+        #expect(slipstream["provider_name"] as? String == "XOSS")
+        let metadata = try #require(first["metadata"] as? [String: Any])
+        #expect(metadata["summary_id"] as? String == "xoss-7-0")
+    }
+
+    @Test func readsStandardInputWithDashOrNoArgument() throws {
+        let payload = try String(contentsOfFile: example, encoding: .utf8)
+        let fromFile = try run(["summarize", example]).stdout
+        #expect(try run(["summarize", "-"], stdin: payload).stdout == fromFile)
+        #expect(try run(["summarize"], stdin: payload).stdout == fromFile)
+    }
+
+    @Test func malformedJSONExits65AndKeepsTheActivitiesBeforeIt() throws {
+        let payload = try String(contentsOfFile: example, encoding: .utf8)
+        let secondActivity = try #require(payload.range(of: "\"summary_id\":\"xoss-7-1\""))
+        let truncated = String(payload[..<secondActivity.upperBound])
+        let result = try run(["summarize"], stdin: truncated)
+        #expect(result.status == 65)
+        #expect(result.stdout.split(separator: "\n").count == 1)
+        #expect(result.stderr.hasPrefix("slipstream: <stdin>:"))
+        #expect(result.stderr.contains("unexpected end of input"))
+        #expect(result.stderr.contains("(at $.data[1].metadata)"))
+    }
+
+    @Test func reportsLineColumnAndByte() throws {
+        let result = try run(["summarize"], stdin: "[\n  {\"metadata\": {\"summary_id\": 1}},\n  {\"metadata\": x}\n]\n")
+        #expect(result.status == 65)
+        #expect(result.stdout.split(separator: "\n").count == 1)
+        #expect(result.stderr == "slipstream: <stdin>:3:17 (byte 53): invalid char in json text. (at $[1].metadata)\n")
+    }
+
+    @Test func validJSONThatIsNotAnActivityPayloadExits65() throws {
+        let result = try run(["summarize"], stdin: "{\"type\":\"sleep\",\"data\":[]}\n")
+        #expect(result.status == 65)
+        #expect(result.stdout == "")
+        #expect(result.stderr == "slipstream: <stdin>:1:16 (byte 15): payload type is \"sleep\"; expected \"activity\" (at $.type)\n")
+    }
+
+    @Test func missingInputExits66() throws {
+        let result = try run(["summarize", "/nonexistent/ride.json"])
+        #expect(result.status == 66)
+        #expect(result.stderr == "slipstream: /nonexistent/ride.json: cannot open: No such file or directory\n")
+    }
+
+    @Test func usageErrorsExit64() throws {
+        #expect(try run(["summarize", "--format", "xml"]).status == 64)
+        #expect(try run(["summarize", "--no-such-flag"]).status == 64)
+        #expect(try run(["generate", "--seconds", "-5"]).status == 64)
+    }
+
+    @Test func outputErrorsExit74() throws {
+        let result = try run(["summarize", example], stdoutPath: "/dev/full")
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("write failed"))
+    }
+
+    @Test func jsonFormatWritesOneTerraEnvelopePerPayload() throws {
+        let result = try run(["summarize", "--format", "json", example])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        let envelope = try json(lines[0])
+        #expect(envelope["type"] as? String == "activity")
+        #expect((envelope["data"] as? [Any])?.count == 2)
+        #expect((envelope["user"] as? [String: Any])?["provider"] as? String == "XOSS")
+        let pretty = try run(["summarize", "--format", "json", "--pretty", example])
+        let reparsed = try JSONSerialization.jsonObject(with: Data(pretty.stdout.utf8)) as? [String: Any]
+        #expect((reparsed?["data"] as? [Any])?.count == 2)
+        #expect(pretty.stdout.split(separator: "\n").count > 50)
+    }
+
+    @Test func generateIsDeterministicAndSummarizable() throws {
+        let a = try run(["generate", "--seconds", "120", "--activities", "2", "--seed", "3"])
+        let b = try run(["generate", "--seconds", "120", "--activities", "2", "--seed", "3"])
+        #expect(a.status == 0)
+        #expect(a.stdout == b.stdout)
+        let summary = try run(["summarize"], stdin: a.stdout)
+        #expect(summary.status == 0)
+        #expect(summary.stdout.split(separator: "\n").count == 2)
+    }
+}
