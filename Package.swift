@@ -5,6 +5,7 @@ let package = Package(
     name: "Slipstream",
     products: [
         .library(name: "Slipstream", targets: ["Slipstream"]),
+        .library(name: "SlipstreamBench", targets: ["SlipstreamBench"]),
         .executable(name: "slipstream", targets: ["SlipstreamCLI"]),
     ],
     dependencies: [
@@ -21,10 +22,15 @@ let package = Package(
             name: "Slipstream",
             dependencies: ["CYajl", .product(name: "RealModule", package: "swift-numerics")]
         ),
+        .target(
+            name: "SlipstreamBench",
+            dependencies: ["Slipstream"]
+        ),
         .executableTarget(
             name: "SlipstreamCLI",
             dependencies: [
                 "Slipstream",
+                "SlipstreamBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

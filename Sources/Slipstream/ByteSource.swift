@@ -109,6 +109,22 @@ public final class FileSink {
         buffer.reserveCapacity(threshold * 2)
     }
 
+    /// Creates or truncates the file at `path`.
+    /// - Throws: ``SlipstreamError`` of kind `outputFailed` when it cannot be opened.
+    public init(path: String) throws(SlipstreamError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw SlipstreamError(.outputFailed, "cannot create: \(String(cString: strerror(errno)))", source: path)
+        }
+        descriptor = fd
+        name = path
+        buffer.reserveCapacity(threshold * 2)
+    }
+
+    deinit {
+        if descriptor > 2 { close(descriptor) }
+    }
+
     public func write(_ bytes: [UInt8]) throws(SlipstreamError) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= threshold { try flush() }
@@ -145,5 +161,47 @@ public enum StandardError {
                 offset += written
             }
         }
+    }
+}
+
+/// Files by path, beyond reading and writing them.
+public enum FileSystem {
+    /// Removes a file; true when it is gone.
+    @discardableResult
+    public static func remove(_ path: String) -> Bool { unlink(path) == 0 }
+
+    /// A path in the temporary directory that no other process of this name uses.
+    public static func temporaryPath(named stem: String, extension suffix: String) -> String {
+        "/tmp/\(stem)-\(getpid()).\(suffix)"
+    }
+}
+
+/// This process's memory, from Linux's `/proc/self`.
+public enum ProcessMemory {
+    /// Peak resident set size (`VmHWM`) in bytes since start or the last ``resetPeak()``; nil when unknown.
+    public static func peakResidentBytes() -> Int? {
+        guard let source = try? FileSource(path: "/proc/self/status") else { return nil }
+        var text: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while let count = try? chunk.withUnsafeMutableBytes({ buffer throws(SlipstreamError) in try source.read(into: buffer) }),
+            count > 0
+        {
+            text.append(contentsOf: chunk[0..<count])
+        }
+        for line in text.split(separator: UInt8(ascii: "\n")) where line.starts(with: Array("VmHWM:".utf8)) {
+            let digits = line.filter { $0 >= 48 && $0 <= 57 }
+            guard let kilobytes = Int(String(decoding: digits, as: UTF8.self)) else { return nil }
+            return kilobytes * 1024
+        }
+        return nil
+    }
+
+    /// Starts a new peak at the current resident size (writes 5 to `/proc/self/clear_refs`); false when not allowed.
+    @discardableResult
+    public static func resetPeak() -> Bool {
+        let fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return systemWrite(fd, "5", 1) == 1
     }
 }

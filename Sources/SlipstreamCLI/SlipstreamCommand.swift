@@ -1,5 +1,6 @@
 import ArgumentParser
 import Slipstream
+import SlipstreamBench
 
 @main
 struct SlipstreamCommand: ParsableCommand {
@@ -11,7 +12,7 @@ struct SlipstreamCommand: ParsableCommand {
             66 input not found or unreadable, 74 output error.
             """,
         version: "0.1.0",
-        subcommands: [Summarize.self, Generate.self]
+        subcommands: [Summarize.self, Generate.self, Bench.self]
     )
 }
 
@@ -67,5 +68,66 @@ struct Generate: ParsableCommand {
         let code = GenerateJob(options: GeneratorOptions(seconds: seconds, activities: activities, seed: seed, pretty: pretty))
             .run(diagnostic: StandardError.writeLine)
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct Bench: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json
+    }
+
+    static let configuration = CommandConfiguration(
+        abstract: "Measure throughput and memory: yajl no-op parse, columns, summarize and JSONDecoder on the same bytes.",
+        discussion: """
+            Each stage reads the file from the start, once to warm up and then --iterations times; the table \
+            gives the median. With no FILE, a payload is generated (--seconds, --activities) into a temporary file.
+            """)
+
+    @Argument(help: "Payload files; none: a generated one.")
+    var files: [String] = []
+
+    @Option(help: "Timed runs per stage.")
+    var iterations = 3
+
+    @Option(help: "table or json (one object per input and line).")
+    var format: Format = .table
+
+    @Flag(help: "Leave out JSONDecoder (it needs the whole payload in memory, several times its size).")
+    var noDecoder = false
+
+    @Option(help: "Generated payload: recorded seconds per activity.")
+    var seconds = 36000
+
+    @Option(help: "Generated payload: activities.")
+    var activities = 1
+
+    func validate() throws {
+        guard iterations >= 1 else { throw ValidationError("--iterations must be 1 or more") }
+        guard seconds >= 1, activities >= 1 else { throw ValidationError("--seconds and --activities must be 1 or more") }
+    }
+
+    func run() throws {
+        var inputs = files
+        var generated: String?
+        if inputs.isEmpty {
+            let path = FileSystem.temporaryPath(named: "slipstream-bench", extension: "json")
+            let sink = try FileSink(path: path)
+            try PayloadGenerator.generate(GeneratorOptions(seconds: seconds, activities: activities, seed: 1)) {
+                bytes throws(SlipstreamError) in try sink.write(bytes)
+            }
+            try sink.flush()
+            generated = path
+            inputs = [path]
+        }
+        defer { if let generated { FileSystem.remove(generated) } }
+
+        let runner = BenchRunner(iterations: iterations, stages: BenchStage.allCases.filter { !noDecoder || $0 != .jsonDecoder })
+        var results: [BenchInput] = []
+        for path in inputs {
+            let name = path == generated ? "generated (\(activities) x \(seconds) s)" : path
+            results.append(BenchInput(name: name, results: try runner.run(path: path)))
+        }
+        let text = format == .table ? BenchReport.table(results, iterations: iterations) : try BenchReport.json(results, iterations: iterations)
+        print(text, terminator: "")
     }
 }

@@ -144,4 +144,28 @@ private func json(_ line: Substring) throws -> [String: Any] {
         #expect(summary.status == 0)
         #expect(summary.stdout.split(separator: "\n").count == 2)
     }
+
+    @Test func benchMeasuresEveryStageOnTheSameBytes() throws {
+        // 2 activities x 60 s x 7 channels = 840 samples, seen by every stage but the no-op parse.
+        let result = try run(["bench", "--seconds", "60", "--activities", "2", "--iterations", "1", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try json(result.stdout.split(separator: "\n")[0])
+        let stages = try #require(report["stages"] as? [[String: Any]])
+        #expect(stages.map { $0["stage"] as? String } == ["yajl no-op", "columns", "summarize", "JSONDecoder"])
+        let bytes = Set(stages.compactMap { $0["bytes"] as? Int })
+        #expect(bytes.count == 1 && bytes.first! > 10_000)
+        #expect(stages.map { $0["samples"] as? Int } == [0, 840, 840, 840])
+        #expect(stages.map { $0["activities"] as? Int } == [0, 2, 2, 2])
+        #expect(stages[0]["ratio_to_yajl_noop"] as? Double == 1)
+        #expect(stages.allSatisfy { $0["error"] == nil })
+
+        let table = try run(["bench", "--seconds", "60", "--iterations", "1", "--no-decoder", example])
+        #expect(table.status == 0)
+        let lines = table.stdout.split(separator: "\n")
+        #expect(lines[0].hasSuffix("xoss-morning-rides.json: 0.5 MB, median of 1"))
+        #expect(lines[1].split(separator: " ", omittingEmptySubsequences: true) == ["stage", "MB/s", "samples/s", "peak", "RSS", "vs", "yajl", "no-op"])
+        #expect(lines.count == 5)
+        #expect(lines[2].hasPrefix("yajl no-op") && lines[2].hasSuffix("1.00x"))
+        #expect(!table.stdout.contains("JSONDecoder"))
+    }
 }

@@ -1,0 +1,122 @@
+// `slipstream bench`: the same bytes through each stage of the pipeline, several times, in one process.
+
+import FoundationEssentials
+import Slipstream
+
+/// A way to process a payload, from the ceiling (yajl doing nothing) to what users would write by hand.
+public enum BenchStage: String, CaseIterable, Sendable {
+    /// yajl with callbacks that return at once: the ceiling for any design built on yajl.
+    case yajlNoOp = "yajl no-op"
+    /// Parse into per-activity columns, no summaries.
+    case columns
+    /// Columns, summaries and NDJSON output (discarded): what `slipstream summarize` does.
+    case summarize
+    /// Foundation's JSONDecoder into Codable structs, then plain means.
+    case jsonDecoder = "JSONDecoder"
+}
+
+/// What one stage did with one input.
+public struct StageResult: Sendable {
+    public var stage: BenchStage
+    /// Wall-clock seconds of each iteration.
+    public var seconds: [Double]
+    public var bytes: Int
+    public var samples: Int
+    public var activities: Int
+    /// Peak resident set size during the stage, when Linux lets us measure it.
+    public var peakResidentBytes: Int?
+    /// Why the stage could not run (e.g. JSONDecoder rejected the payload).
+    public var failure: String?
+
+    /// The median iteration.
+    public var medianSeconds: Double {
+        let sorted = seconds.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+    public var megabytesPerSecond: Double { Double(bytes) / 1_000_000 / medianSeconds }
+    public var samplesPerSecond: Double { Double(samples) / medianSeconds }
+}
+
+/// Runs the stages over files.
+public struct BenchRunner: Sendable {
+    public var iterations: Int
+    public var stages: [BenchStage]
+
+    public init(iterations: Int = 3, stages: [BenchStage] = BenchStage.allCases) {
+        self.iterations = max(1, iterations)
+        self.stages = stages
+    }
+
+    /// Runs every stage on `path`, each `iterations` times after one warm-up pass.
+    public func run(path: String) throws -> [StageResult] {
+        var results: [StageResult] = []
+        for stage in stages {
+            ProcessMemory.resetPeak()
+            var result = StageResult(stage: stage, seconds: [], bytes: 0, samples: 0, activities: 0)
+            do {
+                _ = try Self.once(stage, path: path)  // warm-up: page cache, allocator
+                for _ in 0..<iterations {
+                    let clock = ContinuousClock()
+                    var outcome = (bytes: 0, samples: 0, activities: 0)
+                    let elapsed = try clock.measure { outcome = try Self.once(stage, path: path) }
+                    result.seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    (result.bytes, result.samples, result.activities) = outcome
+                }
+            } catch {
+                result.failure = "\(error)"
+            }
+            result.peakResidentBytes = ProcessMemory.peakResidentBytes()
+            results.append(result)
+        }
+        return results
+    }
+
+    private static func once(_ stage: BenchStage, path: String) throws -> (bytes: Int, samples: Int, activities: Int) {
+        switch stage {
+        case .yajlNoOp:
+            var source = try FileSource(path: path)
+            return (try ActivityReader().parseWithoutConsumer(&source), 0, 0)
+        case .columns:
+            var source = try FileSource(path: path)
+            let counter = SampleCounter(summaries: nil)
+            let report = try ActivityReader().read(&source, into: counter)
+            return (report.bytes, counter.samples, report.activities)
+        case .summarize:
+            var source = try FileSource(path: path)
+            var written = 0
+            let writer = SummaryWriter(output: { written += $0.count }, problem: { _ in })
+            let counter = SampleCounter(summaries: writer)
+            let report = try ActivityReader().read(&source, into: counter)
+            guard written > 0 || report.activities == 0 else { throw BenchFailure("no summary written") }
+            return (report.bytes, counter.samples, report.activities)
+        case .jsonDecoder:
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            let outcome = try CodableComparison.run(bytes)
+            guard outcome.checksum.isFinite else { throw BenchFailure("non-finite checksum") }
+            return (bytes.count, outcome.samples, outcome.activities)
+        }
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Counts stored samples, passing activities on to a summary writer when there is one.
+final class SampleCounter: ActivityConsumer {
+    private let summaries: SummaryWriter?
+    private(set) var samples = 0
+
+    init(summaries: SummaryWriter?) { self.summaries = summaries }
+
+    func columns(_ columns: ActivityColumns, of record: ActivityRecord) throws {
+        for column in columns.columns { samples += column.count }
+        try summaries?.columns(columns, of: record)
+    }
+
+    func activity(_ record: ActivityRecord) throws { try summaries?.activity(record) }
+    func payloadEnded(user: RawJSON?) throws { try summaries?.payloadEnded(user: user) }
+    func problem(_ error: SlipstreamError) { summaries?.problem(error) }
+}
