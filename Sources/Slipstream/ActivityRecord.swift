@@ -32,3 +32,35 @@ extension ActivityConsumer {
     public func columns(_ columns: ActivityColumns, of record: ActivityRecord) throws {}
     public func payloadEnded(user: RawJSON?) throws {}
 }
+
+extension ActivityReader {
+    /// Reads every payload in `source`, calling `body` with each finished activity in input order.
+    /// - Parameters:
+    ///   - problem: valid JSON that is not what an activity payload should be; reading goes on.
+    /// - Throws: as ``read(_:into:)``; an error thrown by `body` stops the read and comes back as
+    ///   kind `outputFailed`.
+    @discardableResult
+    public func forEachActivity(
+        in source: inout some ByteSource, problem: (SlipstreamError) -> Void = { _ in },
+        _ body: (ActivityRecord) throws -> Void
+    ) throws(SlipstreamError) -> ReadReport {
+        try withoutActuallyEscaping(body) { body throws(SlipstreamError) in
+            try withoutActuallyEscaping(problem) { problem throws(SlipstreamError) in
+                try read(&source, into: ClosureConsumer(activity: body, problem: problem))
+            }
+        }
+    }
+}
+
+private final class ClosureConsumer: ActivityConsumer {
+    let onActivity: (ActivityRecord) throws -> Void
+    let onProblem: (SlipstreamError) -> Void
+
+    init(activity: @escaping (ActivityRecord) throws -> Void, problem: @escaping (SlipstreamError) -> Void) {
+        onActivity = activity
+        onProblem = problem
+    }
+
+    func activity(_ record: ActivityRecord) throws { try onActivity(record) }
+    func problem(_ error: SlipstreamError) { onProblem(error) }
+}
