@@ -93,32 +93,24 @@ public final class ActivityReader {
         return ReadReport(bytes: total, payloads: counter.payloads, activities: counter.activities, problems: counter.problems)
     }
 
-    /// Parses `source` with callbacks that do nothing: the ceiling for any consumer of yajl events.
+    /// Parses `source` with callbacks that do nothing and no line counting: the ceiling for any
+    /// consumer of yajl events. Errors carry the byte offset only.
     /// - Returns: the number of bytes parsed.
     public func parseWithoutConsumer(_ source: inout some ByteSource) throws(SlipstreamError) -> Int {
         let parser = YajlParser(router: nil)
-        let lines = LineCounter()
         var total = 0
         do {
             while true {
                 let count = try fill(from: &source)
                 if count == 0 { break }
-                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                do {
-                    try parser.feed(chunk)
-                } catch let failure as YajlFailure {
-                    throw lines.locate(failure, chunk: chunk, chunkStart: total, source: source.name, path: nil)
-                }
-                lines.count(chunk, chunkStart: total)
+                try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                 total += count
             }
-            do {
-                try parser.finish()
-            } catch let failure as YajlFailure {
-                throw lines.locate(failure, chunk: nil, chunkStart: total, source: source.name, path: nil)
-            }
+            try parser.finish()
         } catch let error as SlipstreamError {
             throw error
+        } catch let failure as YajlFailure {
+            throw SlipstreamError(.malformedJSON, failure.message, source: source.name, byteOffset: failure.byteOffset)
         } catch {
             throw SlipstreamError(.malformedJSON, "\(error)", source: source.name)
         }
@@ -127,7 +119,7 @@ public final class ActivityReader {
 }
 
 /// Newlines seen in the chunks parsed so far, to turn byte offsets into lines and columns.
-private final class LineCounter {
+final class LineCounter {
     var newlines = 0
     /// Offset of the last newline seen, -1 before the first.
     var lastNewline = -1
@@ -136,13 +128,42 @@ private final class LineCounter {
     var currentStart = 0
 
     func count(_ chunk: UnsafeRawBufferPointer, chunkStart: Int) {
-        var found = 0
-        for byte in chunk where byte == 0x0A { found += 1 }
+        let found = Self.newlines(in: chunk)
         guard found > 0 else { return }
         newlines += found
         var i = chunk.count - 1
         while chunk[i] != 0x0A { i -= 1 }
         lastNewline = chunkStart + i
+    }
+
+    /// Counts 0x0A bytes eight at a time: a byte of `x ^ 0x0A…` is zero exactly where a newline is,
+    /// and `~(((v & 0x7F…) + 0x7F…) | v | 0x7F…)` sets the high bit of exactly the zero bytes. Those
+    /// bits, shifted to 0 or 1 per byte, are summed bytewise for up to 255 words, then across bytes.
+    static func newlines(in chunk: UnsafeRawBufferPointer) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let evenBytes: UInt64 = 0x00FF_00FF_00FF_00FF
+        var found = 0
+        var i = 0
+        let words = chunk.count / 8
+        var done = 0
+        while done < words {
+            let batch = min(255, words - done)
+            var perByte: UInt64 = 0
+            for _ in 0..<batch {
+                let v = chunk.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ (ones &* 0x0A)
+                perByte &+= (~(((v & low7) &+ low7) | v | low7)) >> 7
+                i &+= 8
+            }
+            let pairs = (perByte & evenBytes) &+ ((perByte >> 8) & evenBytes)
+            found &+= Int((pairs &* 0x0001_0001_0001_0001) >> 48)
+            done += batch
+        }
+        while i < chunk.count {
+            if chunk[i] == 0x0A { found += 1 }
+            i += 1
+        }
+        return found
     }
 
     @inline(never)

@@ -18,33 +18,49 @@ public struct ParsedTimestamp: Equatable, Sendable {
 public enum Timestamp {
     /// Parses an ISO8601 timestamp from its UTF-8 bytes; nil when the text is not one.
     public static func parse(_ text: UnsafeRawBufferPointer) -> ParsedTimestamp? {
-        let n = text.count
-        guard n >= 19 else { return nil }
-        @inline(__always) func digit(_ i: Int) -> Int {
-            let d = Int(text[i]) &- 48
-            return (d >= 0 && d <= 9) ? d : -1_000_000
-        }
-        @inline(__always) func two(_ i: Int) -> Int { digit(i) * 10 + digit(i + 1) }
+        guard text.count >= 19, let minute = minuteSeconds(text) else { return nil }
+        return parseRest(text, minuteSeconds: minute)
+    }
 
-        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
-        let month = two(5)
-        let day = two(8)
-        let hour = two(11)
-        let minute = two(14)
-        let second = two(17)
+    @inline(__always)
+    private static func digit(_ text: UnsafeRawBufferPointer, _ i: Int) -> Int {
+        let d = Int(text[i]) &- 48
+        return (d >= 0 && d <= 9) ? d : -1_000_000
+    }
+
+    @inline(__always)
+    private static func two(_ text: UnsafeRawBufferPointer, _ i: Int) -> Int { digit(text, i) * 10 + digit(text, i + 1) }
+
+    /// Validates `YYYY-MM-DDTHH:MM` (the first 16 bytes; the caller checked there are 19) and
+    /// returns that minute in epoch seconds, read as UTC.
+    static func minuteSeconds(_ text: UnsafeRawBufferPointer) -> Int64? {
+        let year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3)
+        let month = two(text, 5)
+        let day = two(text, 8)
+        let hour = two(text, 11)
+        let minute = two(text, 14)
         guard text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"),
             text[10] == UInt8(ascii: "T") || text[10] == UInt8(ascii: " ") || text[10] == UInt8(ascii: "t"),
-            text[13] == UInt8(ascii: ":"), text[16] == UInt8(ascii: ":"),
+            text[13] == UInt8(ascii: ":"),
             year >= 0, month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month),
-            hour >= 0, hour <= 23, minute >= 0, minute <= 59, second >= 0, second <= 60
+            hour >= 0, hour <= 23, minute >= 0, minute <= 59
         else { return nil }
+        return Int64(daysFromCivil(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60)
+    }
+
+    /// Parses what follows the minute: `:SS`, the fraction and the offset.
+    @inline(__always)
+    static func parseRest(_ text: UnsafeRawBufferPointer, minuteSeconds: Int64) -> ParsedTimestamp? {
+        let n = text.count
+        let second = two(text, 17)
+        guard text[16] == UInt8(ascii: ":"), second >= 0, second <= 60 else { return nil }
 
         var index = 19
         var fraction = 0
         if index < n, text[index] == UInt8(ascii: ".") || text[index] == UInt8(ascii: ",") {
             index += 1
             var fractionDigits = 0
-            while index < n, case let d = digit(index), d >= 0 {
+            while index < n, case let d = digit(text, index), d >= 0 {
                 if fractionDigits < 6 { fraction = fraction * 10 + d }
                 fractionDigits += 1
                 index += 1
@@ -65,13 +81,13 @@ public enum Timestamp {
                 let offsetHours: Int
                 let offsetMinutes: Int
                 if rest == 5, text[index + 3] == UInt8(ascii: ":") {
-                    offsetHours = two(index + 1)
-                    offsetMinutes = two(index + 4)
+                    offsetHours = two(text, index + 1)
+                    offsetMinutes = two(text, index + 4)
                 } else if rest == 4 {
-                    offsetHours = two(index + 1)
-                    offsetMinutes = two(index + 3)
+                    offsetHours = two(text, index + 1)
+                    offsetMinutes = two(text, index + 3)
                 } else if rest == 2 {
-                    offsetHours = two(index + 1)
+                    offsetHours = two(text, index + 1)
                     offsetMinutes = 0
                 } else {
                     return nil
@@ -84,8 +100,7 @@ public enum Timestamp {
             }
         }
 
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        let seconds = minuteSeconds + Int64(second - offsetSeconds)
         return ParsedTimestamp(microseconds: seconds * 1_000_000 + Int64(fraction), hasOffset: hasOffset)
     }
 
@@ -144,5 +159,25 @@ public enum Timestamp {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
+
+/// ``Timestamp/parse(_:)`` with a memory of the last minute parsed: consecutive samples share
+/// `YYYY-MM-DDTHH:MM`, so the date is validated and converted once a minute, not once a sample.
+struct TimestampParser {
+    private var headBytes: (UInt64, UInt64) = (0, 0)
+    private var headSeconds: Int64 = 0
+    private var hasHead = false
+
+    mutating func parse(_ text: UnsafeRawBufferPointer) -> ParsedTimestamp? {
+        guard text.count >= 19 else { return nil }
+        let head = (text.loadUnaligned(as: UInt64.self), text.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        if !hasHead || head != headBytes {
+            guard let minute = Timestamp.minuteSeconds(text) else { return nil }
+            headBytes = head
+            headSeconds = minute
+            hasHead = true
+        }
+        return Timestamp.parseRest(text, minuteSeconds: headSeconds)
     }
 }

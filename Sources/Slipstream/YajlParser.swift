@@ -93,21 +93,21 @@ final class YajlParser {
 
     private static func routingCallbacks() -> yajl_callbacks {
         var table = yajl_callbacks()
-        table.yajl_null = { ctx in routerFrom(ctx).onNull() ? 1 : 0 }
-        table.yajl_boolean = { ctx, value in routerFrom(ctx).onBool(value != 0) ? 1 : 0 }
+        table.yajl_null = { ctx in withRouter(ctx) { $0.onNull() } }
+        table.yajl_boolean = { ctx, value in withRouter(ctx) { $0.onBool(value != 0) } }
         table.yajl_number = { ctx, text, length in
-            routerFrom(ctx).onNumber(UnsafeRawBufferPointer(start: text, count: length)) ? 1 : 0
+            withRouter(ctx) { $0.onNumber(UnsafeRawBufferPointer(start: text, count: length)) }
         }
         table.yajl_string = { ctx, text, length in
-            routerFrom(ctx).onString(UnsafeRawBufferPointer(start: text, count: length)) ? 1 : 0
+            withRouter(ctx) { $0.onString(UnsafeRawBufferPointer(start: text, count: length)) }
         }
-        table.yajl_start_map = { ctx in routerFrom(ctx).onStartMap() ? 1 : 0 }
+        table.yajl_start_map = { ctx in withRouter(ctx) { $0.onStartMap() } }
         table.yajl_map_key = { ctx, text, length in
-            routerFrom(ctx).onKey(UnsafeRawBufferPointer(start: text, count: length)) ? 1 : 0
+            withRouter(ctx) { $0.onKey(UnsafeRawBufferPointer(start: text, count: length)) }
         }
-        table.yajl_end_map = { ctx in routerFrom(ctx).onEndMap() ? 1 : 0 }
-        table.yajl_start_array = { ctx in routerFrom(ctx).onStartArray() ? 1 : 0 }
-        table.yajl_end_array = { ctx in routerFrom(ctx).onEndArray() ? 1 : 0 }
+        table.yajl_end_map = { ctx in withRouter(ctx) { $0.onEndMap() } }
+        table.yajl_start_array = { ctx in withRouter(ctx) { $0.onStartArray() } }
+        table.yajl_end_array = { ctx in withRouter(ctx) { $0.onEndArray() } }
         return table
     }
 
@@ -127,7 +127,8 @@ final class YajlParser {
     }
 }
 
+/// Calls `body` on the router behind `ctx` without retaining it (the parser keeps it alive).
 @inline(__always)
-private func routerFrom(_ context: UnsafeMutableRawPointer?) -> PayloadRouter {
-    Unmanaged<PayloadRouter>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue()
+private func withRouter(_ context: UnsafeMutableRawPointer?, _ body: (PayloadRouter) -> Bool) -> Int32 {
+    Unmanaged<PayloadRouter>.fromOpaque(context.unsafelyUnwrapped)._withUnsafeGuaranteedRef(body) ? 1 : 0
 }

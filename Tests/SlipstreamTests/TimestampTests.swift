@@ -56,4 +56,23 @@ import Testing
             #expect(parse(Timestamp.format(microseconds: micros))?.microseconds == micros)
         }
     }
+
+    /// The parser that remembers the last minute gives what the stateless one gives, on a sequence
+    /// that keeps the minute, changes it, goes back, and breaks the text after a remembered minute.
+    @Test func rememberingTheMinuteChangesNoResult() {
+        let sequence = [
+            "2024-02-28T23:59:58.5+01:00", "2024-02-28T23:59:59.75+01:00", "2024-02-28T23:59:60Z",
+            "2024-02-28T23:59:6xZ", "2024-02-28T23:59:59", "2024-02-28T23:59:59+0100x",
+            "2024-02-29T00:00:00Z", "2024-02-28T23:59:58.5+01:00", "2023-02-29T00:00:00Z",
+            "2023-02-29T00:00:00Z", "2024-02-29T00:00", "2024-02-29T00:00:01.1234567890Z",
+            "2024-02-29T00:00:01.123456789Z", "2024-13-29T00:00:01Z", "2024-02-29T00:61:01Z",
+        ]
+        var parser = TimestampParser()
+        for text in sequence {
+            let remembered = Array(text.utf8).withUnsafeBytes { parser.parse($0) }
+            #expect(remembered == parse(text), "\(text)")
+        }
+        #expect(parse("2023-02-29T00:00:00Z") == nil)
+        #expect(parse("2024-02-29T00:00:01.123456789Z") != nil)
+    }
 }
