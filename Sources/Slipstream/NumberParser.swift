@@ -21,6 +21,41 @@ enum NumberParser {
 
     /// Parses JSON number text. Returns nil only for text that is not a JSON number.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        if let value = parseShortDecimal(bytes) { return value }
+        return parseAny(bytes)
+    }
+
+    /// The common case, sample values such as `142`, `-3.25` or `45.070279`: at most 17 bytes, no
+    /// exponent, so at most 17 digits and no overflow check per digit. Nil means "not this case":
+    /// `parseAny` decides.
+    @inline(__always)
+    private static func parseShortDecimal(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        let count = bytes.count
+        guard count > 0, count <= 17 else { return nil }
+        let negative = bytes[0] == UInt8(ascii: "-")
+        let firstDigit = negative ? 1 : 0
+        var significand: UInt64 = 0
+        var dot = -1
+        var index = firstDigit
+        while index < count {
+            let byte = bytes[index]
+            let d = byte &- 48
+            if d < 10 {
+                significand = significand &* 10 &+ UInt64(d)
+            } else if byte == UInt8(ascii: "."), dot < 0 {
+                dot = index
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard count > firstDigit, dot != firstDigit, dot != count - 1, significand <= (1 << 53) else { return nil }
+        var value = Double(significand)
+        if dot > 0 { value /= exactPowersOfTen[count - 1 - dot] }
+        return negative ? -value : value
+    }
+
+    private static func parseAny(_ bytes: UnsafeRawBufferPointer) -> Double? {
         let count = bytes.count
         guard count > 0 else { return nil }
         var index = 0

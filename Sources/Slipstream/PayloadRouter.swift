@@ -771,12 +771,22 @@ func valueKey(_ channel: Channel) -> StaticString {
     }
 }
 
-/// Byte-wise comparison of a key with a literal, without building a String.
+/// Compares a key with a literal, eight bytes at a time, without building a String.
 @inline(__always)
 func == (key: UnsafeRawBufferPointer, name: StaticString) -> Bool {
     let count = name.utf8CodeUnitCount
     guard key.count == count else { return false }
-    let literal = name.utf8Start
-    for i in 0..<count where key[i] != literal[i] { return false }
+    let literal = UnsafeRawBufferPointer(start: name.utf8Start, count: count)
+    var i = 0
+    while i + 8 <= count {
+        if key.loadUnaligned(fromByteOffset: i, as: UInt64.self) != literal.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            return false
+        }
+        i += 8
+    }
+    while i < count {
+        if key[i] != literal[i] { return false }
+        i += 1
+    }
     return true
 }
