@@ -48,18 +48,31 @@ public struct BenchRunner: Sendable {
         self.stages = stages
     }
 
-    /// Runs every stage on `path`, each `iterations` times after one warm-up pass.
-    public func run(path: String) throws -> [StageResult] {
+    /// Runs every stage on each file. JSONDecoder runs last, on every file after all other stages:
+    /// the heap it grows stays with the process and would hide the other stages' peak memory.
+    public func run(paths: [String]) -> [[StageResult]] {
+        let streaming = stages.filter { $0 != .jsonDecoder }
+        var results = paths.map { run(path: $0, stages: streaming) }
+        if stages.contains(.jsonDecoder) {
+            for (index, path) in paths.enumerated() {
+                results[index] += run(path: path, stages: [.jsonDecoder])
+            }
+        }
+        return results
+    }
+
+    /// Runs `stages` on `path`, each `iterations` times after one warm-up pass.
+    func run(path: String, stages: [BenchStage]) -> [StageResult] {
         var results: [StageResult] = []
         for stage in stages {
             ProcessMemory.resetPeak()
             var result = StageResult(stage: stage, seconds: [], bytes: 0, samples: 0, activities: 0)
             do {
-                _ = try Self.once(stage, path: path)  // warm-up: page cache, allocator
+                _ = try stage.run(path: path)  // warm-up: page cache, allocator
                 for _ in 0..<iterations {
                     let clock = ContinuousClock()
                     var outcome = (bytes: 0, samples: 0, activities: 0)
-                    let elapsed = try clock.measure { outcome = try Self.once(stage, path: path) }
+                    let elapsed = try clock.measure { outcome = try stage.run(path: path) }
                     result.seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
                     (result.bytes, result.samples, result.activities) = outcome
                 }
@@ -72,8 +85,12 @@ public struct BenchRunner: Sendable {
         return results
     }
 
-    private static func once(_ stage: BenchStage, path: String) throws -> (bytes: Int, samples: Int, activities: Int) {
-        switch stage {
+}
+
+extension BenchStage {
+    /// Runs the stage once over the file at `path`: bytes read, samples stored, activities finished.
+    public func run(path: String) throws -> (bytes: Int, samples: Int, activities: Int) {
+        switch self {
         case .yajlNoOp:
             var source = try FileSource(path: path)
             return (try ActivityReader().parseWithoutConsumer(&source), 0, 0)

@@ -110,22 +110,15 @@ struct Bench: ParsableCommand {
         var inputs = files
         var generated: String?
         if inputs.isEmpty {
-            let path = FileSystem.temporaryPath(named: "slipstream-bench", extension: "json")
-            let sink = try FileSink(path: path)
-            try PayloadGenerator.generate(GeneratorOptions(seconds: seconds, activities: activities, seed: 1)) {
-                bytes throws(SlipstreamError) in try sink.write(bytes)
-            }
-            try sink.flush()
+            let path = try BenchPayloads.file(GeneratorOptions(seconds: seconds, activities: activities, seed: 1))
             generated = path
             inputs = [path]
         }
         defer { if let generated { FileSystem.remove(generated) } }
 
         let runner = BenchRunner(iterations: iterations, stages: BenchStage.allCases.filter { !noDecoder || $0 != .jsonDecoder })
-        var results: [BenchInput] = []
-        for path in inputs {
-            let name = path == generated ? "generated (\(activities) x \(seconds) s)" : path
-            results.append(BenchInput(name: name, results: try runner.run(path: path)))
+        let results = zip(inputs, runner.run(paths: inputs)).map { path, stages in
+            BenchInput(name: path == generated ? "generated (\(activities) x \(seconds) s)" : path, results: stages)
         }
         let text = format == .table ? BenchReport.table(results, iterations: iterations) : try BenchReport.json(results, iterations: iterations)
         print(text, terminator: "")

@@ -1,0 +1,94 @@
+// Throughput, wall clock and malloc counts of each pipeline stage on generated payloads of
+// ~2.5 MB, ~25 MB and ~200 MB, plus timestamp parsing and summaries over prebuilt columns.
+// Malloc-count thresholds live in ../Thresholds (`swift package benchmark thresholds check`).
+
+import Benchmark
+import Slipstream
+import SlipstreamBench
+
+let sizes: [(name: String, options: GeneratorOptions)] = [
+    ("small", BenchPayloads.small), ("medium", BenchPayloads.medium), ("large", BenchPayloads.large),
+]
+
+/// Generated once per process, on first use.
+nonisolated(unsafe) var payloadPaths: [String: String] = [:]
+
+func payloadPath(_ size: String) throws -> String {
+    if let path = payloadPaths[size] { return path }
+    let path = try BenchPayloads.file(sizes.first { $0.name == size }!.options)
+    payloadPaths[size] = path
+    return path
+}
+
+/// Input bytes per second, in MB/s: the throughput users compare (Benchmark's own counts iterations).
+let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
+
+/// Names without spaces: the thresholds tool writes `a_b.p90.json` but looks for `a b.p90.json`.
+func slug(_ stage: BenchStage) -> String {
+    switch stage {
+    case .yajlNoOp: "yajl_noop"
+    case .columns: "columns"
+    case .summarize: "summarize"
+    case .jsonDecoder: "jsondecoder"
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let metrics: [BenchmarkMetric] = [megabytesPerSecond, .wallClock, .mallocCountTotal, .peakMemoryResident]
+    let thresholds: [BenchmarkMetric: BenchmarkThresholds] = [
+        // Counts move by up to ~10% between runs (array growth follows malloc_usable_size); one
+        // allocation per sample would add thousands. The static check compares p90 values.
+        .mallocCountTotal: BenchmarkThresholds(relative: [.p90: 15.0])
+    ]
+
+    for (size, _) in sizes {
+        for stage in BenchStage.allCases {
+            // JSONDecoder holds the whole payload and its object graph: ~900 MB on the large one.
+            let iterations = size == "large" ? 3 : 10
+            Benchmark(
+                "\(slug(stage))_\(size)",
+                configuration: .init(
+                    metrics: metrics, timeUnits: .milliseconds, warmupIterations: 1,
+                    maxDuration: .seconds(30), maxIterations: iterations, thresholds: thresholds)
+            ) { benchmark, path in
+                let clock = ContinuousClock()
+                let start = clock.now
+                let outcome = try stage.run(path: path)
+                let elapsed = (clock.now - start).components
+                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+                benchmark.measurement(megabytesPerSecond, Int((Double(outcome.bytes) / 1e6 / seconds).rounded()))
+                blackHole(outcome)
+            } setup: {
+                try payloadPath(size)
+            }
+        }
+    }
+
+    Benchmark(
+        "timestamp_parse_x100000",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal, .throughput], timeUnits: .microseconds, thresholds: thresholds)
+    ) { benchmark in
+        let texts = ["2022-10-20T10:00:01.250000+02:00", "2024-05-04T07:30:00Z", "2024-05-04T07:30:00.123-0800"]
+            .map { Array($0.utf8) }
+        for _ in benchmark.scaledIterations {
+            var total: Int64 = 0
+            for i in 0..<100_000 {
+                texts[i % 3].withUnsafeBytes { total &+= Timestamp.parse($0)?.microseconds ?? 0 }
+            }
+            blackHole(total)
+        }
+    }
+
+    Benchmark(
+        "summaries_over_prebuilt_columns_medium",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal, .throughput], timeUnits: .microseconds, thresholds: thresholds)
+    ) { benchmark, columns in
+        for _ in benchmark.scaledIterations {
+            for activity in columns {
+                blackHole(Summarizer.summarize(activity, startTime: nil, endTime: nil))
+            }
+        }
+    } setup: {
+        try BenchPayloads.columns(of: try payloadPath("medium"))
+    }
+}
