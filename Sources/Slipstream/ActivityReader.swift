@@ -19,10 +19,15 @@ public final class ActivityReader {
     /// Size of the chunks read from a source and fed to yajl.
     public static let chunkSize = 1 << 16
     private let buffer: UnsafeMutableRawBufferPointer
+    /// How summaries are computed.
+    public let options: SummaryOptions
 
-    /// - Parameter chunkSize: bytes fed to yajl at a time (tests use tiny ones to try every boundary).
-    public init(chunkSize: Int = ActivityReader.chunkSize) {
+    /// - Parameters:
+    ///   - chunkSize: bytes fed to yajl at a time (tests use tiny ones to try every boundary).
+    ///   - options: the knobs of the summaries.
+    public init(chunkSize: Int = ActivityReader.chunkSize, options: SummaryOptions = SummaryOptions()) {
         buffer = .allocate(byteCount: max(1, chunkSize), alignment: 16)
+        self.options = options
     }
 
     /// Fills the whole buffer unless the input ends first, so that chunk boundaries (and with them
@@ -50,7 +55,7 @@ public final class ActivityReader {
     public func read(_ source: inout some ByteSource, into consumer: some ActivityConsumer) throws(SlipstreamError) -> ReadReport {
         let lines = LineCounter()
         let counter = CountingConsumer(consumer, lines: lines)
-        let router = PayloadRouter(consumer: counter)
+        let router = PayloadRouter(consumer: counter, options: options)
         router.sourceName = source.name
         let parser = YajlParser(router: router)
         var total = 0

@@ -38,13 +38,32 @@ public struct ActivitySummary: Equatable, Sendable {
     public var dropped: [Int] = Array(repeating: 0, count: Channel.allCases.count)
     public var timestampsWithoutOffset: Int = 0
 
+    /// Elevation gain and loss with hysteresis (``SummaryOptions/elevationHysteresis``).
+    public var elevationGainMeters: Double?
+    public var elevationLossMeters: Double?
+    /// The max HR the zones used: ``SummaryOptions/maxHeartRate``, else the payload's `user_max_hr_bpm`.
+    public var maxHeartRateUsed: Double?
+    public var heartRateZones: [HeartRateZoneDuration]?
+    public var normalizedPowerWatts: Double?
+    /// With ``SummaryOptions/functionalThresholdPower`` only.
+    public var intensityFactor: Double?
+    public var trainingStressScore: Double?
+    /// Total sample weight of the channel with the most samples.
+    public var timerSeconds: Double?
+    /// Why a summary was left out (e.g. zones without a max HR).
+    public var notes: [String] = []
+
     public init() {}
 }
 
 /// Pure functions from columns to summaries.
 public enum Summarizer {
-    /// Summarizes an activity's columns; `startTime`/`endTime` are the metadata's, in UTC microseconds.
-    public static func summarize(_ columns: ActivityColumns, startTime: Int64?, endTime: Int64?) -> ActivitySummary {
+    /// Summarizes an activity's columns; `startTime`/`endTime` are the metadata's, in UTC microseconds;
+    /// `payloadMaxHeartRate` is the activity's own `user_max_hr_bpm`, if it had one.
+    public static func summarize(
+        _ columns: ActivityColumns, startTime: Int64?, endTime: Int64?, options: SummaryOptions = SummaryOptions(),
+        payloadMaxHeartRate: Double? = nil
+    ) -> ActivitySummary {
         var summary = ActivitySummary()
         var scratch = ContiguousArray<Double>()
         summary.heartRate = statistics(columns[.heartRate], scratch: &scratch)
@@ -70,6 +89,29 @@ public enum Summarizer {
             summary.dropped[channel.rawValue] = columns[channel].dropped
         }
         summary.timestampsWithoutOffset = columns.timestampsWithoutOffset
+
+        if let (gain, loss) = Metrics.elevationGainLoss(columns[.elevation].values, hysteresis: options.elevationHysteresis) {
+            summary.elevationGainMeters = gain
+            summary.elevationLossMeters = loss
+        }
+        if columns[.heartRate].count > 0 {
+            if let maxHeartRate = options.maxHeartRate ?? payloadMaxHeartRate, maxHeartRate > 0 {
+                summary.maxHeartRateUsed = maxHeartRate
+                summary.heartRateZones = Metrics.heartRateZones(
+                    columns[.heartRate], maxHeartRate: maxHeartRate, bounds: options.heartRateZoneBounds)
+            } else {
+                summary.notes.append("heart rate zones left out: no max HR (give --max-hr, or the payload's user_max_hr_bpm)")
+            }
+        }
+        if let busiest = Channel.allCases.max(by: { columns[$0].count < columns[$1].count }), columns[busiest].count > 0 {
+            summary.timerSeconds = Metrics.sampleWeights(columns[busiest]).reduce(0, +)
+        }
+        summary.normalizedPowerWatts = Metrics.normalizedPower(columns[.power])
+        if let np = summary.normalizedPowerWatts, let ftp = options.functionalThresholdPower, ftp > 0 {
+            let stress = Metrics.trainingStress(normalizedPower: np, ftp: ftp, seconds: summary.timerSeconds ?? 0)
+            summary.intensityFactor = stress.intensityFactor
+            summary.trainingStressScore = stress.tss
+        }
         return summary
     }
 

@@ -105,8 +105,11 @@ final class PayloadRouter {
     /// Offset of the current top-level value's first byte.
     @exclusivity(unchecked) private var payloadStart = 0
 
-    init(consumer: any ActivityConsumer) {
+    private let options: SummaryOptions
+
+    init(consumer: any ActivityConsumer, options: SummaryOptions = SummaryOptions()) {
         self.consumer = consumer
+        self.options = options
         frames.reserveCapacity(32)
     }
 
@@ -248,7 +251,10 @@ final class PayloadRouter {
         case .heartRateDetailed:
             slot = list(key == "hr_samples", .heartRate)
         case .heartRateSummary:
-            slot = provider(key, [("avg_hr_bpm", .avgHeartRate), ("max_hr_bpm", .maxHeartRate), ("min_hr_bpm", .minHeartRate)])
+            slot = provider(key, [
+                ("avg_hr_bpm", .avgHeartRate), ("max_hr_bpm", .maxHeartRate), ("min_hr_bpm", .minHeartRate),
+                ("user_max_hr_bpm", .userMaxHeartRate), ("hr_zone_data", .heartRateZones),
+            ])
         case .powerData:
             if key == "power_samples" {
                 slot = list(true, .power)
@@ -281,7 +287,10 @@ final class PayloadRouter {
                 slot = provider(key, [("distance_meters", .distance)])
             }
         case .elevationSummary:
-            slot = provider(key, [("min_meters", .minElevation), ("max_meters", .maxElevation), ("avg_meters", .avgElevation)])
+            slot = provider(key, [
+                ("min_meters", .minElevation), ("max_meters", .maxElevation), ("avg_meters", .avgElevation),
+                ("gain_actual_meters", .elevationGain), ("loss_actual_meters", .elevationLoss),
+            ])
         case .positionData:
             if key == "position_samples" {
                 slot = list(true, .position)
@@ -611,11 +620,18 @@ final class PayloadRouter {
         providerValues.removeAll(keepingCapacity: true)
     }
 
+    /// The activity's own `heart_rate_data.summary.user_max_hr_bpm`, when it is a number.
+    private func payloadMaxHeartRate() -> Double? {
+        guard let value = providerValues.last(where: { $0.field == .userMaxHeartRate })?.value else { return nil }
+        return value.bytes.withUnsafeBytes { NumberParser.parse($0) }
+    }
+
     private func endActivity() {
         let isEnvelopeMember = frames.first?.slot == .topObject
         var record = ActivityRecord(
             metadata: metadata, summaryID: summaryID,
-            summary: Summarizer.summarize(columns, startTime: startTime, endTime: endTime),
+            summary: Summarizer.summarize(
+                columns, startTime: startTime, endTime: endTime, options: options, payloadMaxHeartRate: payloadMaxHeartRate()),
             providerValues: providerValues, userID: userID, providerName: providerName,
             jsonPath: activityPath(), payload: payloadIndex)
         do {

@@ -3,15 +3,18 @@ public struct SummarizeJob: Sendable {
     public var inputPath: String
     public var format: OutputFormat
     public var pretty: Bool
+    public var options: SummaryOptions
 
     /// - Parameters:
     ///   - inputPath: a file, or `-` for standard input.
     ///   - format: NDJSON (one Activity per line) or a Terra envelope per payload.
     ///   - pretty: indent the output.
-    public init(inputPath: String = "-", format: OutputFormat = .ndjson, pretty: Bool = false) {
+    ///   - options: the knobs of the summaries.
+    public init(inputPath: String = "-", format: OutputFormat = .ndjson, pretty: Bool = false, options: SummaryOptions = SummaryOptions()) {
         self.inputPath = inputPath
         self.format = format
         self.pretty = pretty
+        self.options = options
     }
 
     /// Runs the job, writing summaries to standard output and one line per problem to `diagnostic`.
@@ -30,7 +33,7 @@ public struct SummarizeJob: Sendable {
                 })
             do {
                 var source = try FileSource(path: inputPath)
-                _ = try ActivityReader().read(&source, into: writer)
+                _ = try ActivityReader(options: options).read(&source, into: writer)
             } catch let error as SlipstreamError {
                 failure = error
                 try? writer.flushHeld()

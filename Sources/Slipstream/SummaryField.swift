@@ -1,11 +1,12 @@
 /// The Terra summary fields Slipstream computes. A value the payload already carried in one of
 /// them is kept under `slipstream.provider` at the same path.
 public enum SummaryField: Int, CaseIterable, Sendable {
-    case avgHeartRate, maxHeartRate, minHeartRate
+    case avgHeartRate, maxHeartRate, minHeartRate, userMaxHeartRate, heartRateZones
     case avgWatts, maxWatts
     case avgSpeed, maxSpeed, avgCadence, maxCadence
-    case distance, minElevation, maxElevation, avgElevation
+    case distance, minElevation, maxElevation, avgElevation, elevationGain, elevationLoss
     case startPosition, endPosition
+    case trainingStress
 
     /// The field's path in Terra's Activity object.
     public var path: [StaticString] {
@@ -13,6 +14,8 @@ public enum SummaryField: Int, CaseIterable, Sendable {
         case .avgHeartRate: ["heart_rate_data", "summary", "avg_hr_bpm"]
         case .maxHeartRate: ["heart_rate_data", "summary", "max_hr_bpm"]
         case .minHeartRate: ["heart_rate_data", "summary", "min_hr_bpm"]
+        case .userMaxHeartRate: ["heart_rate_data", "summary", "user_max_hr_bpm"]
+        case .heartRateZones: ["heart_rate_data", "summary", "hr_zone_data"]
         case .avgWatts: ["power_data", "avg_watts"]
         case .maxWatts: ["power_data", "max_watts"]
         case .avgSpeed: ["movement_data", "avg_speed_meters_per_second"]
@@ -23,8 +26,11 @@ public enum SummaryField: Int, CaseIterable, Sendable {
         case .minElevation: ["distance_data", "summary", "elevation", "min_meters"]
         case .maxElevation: ["distance_data", "summary", "elevation", "max_meters"]
         case .avgElevation: ["distance_data", "summary", "elevation", "avg_meters"]
+        case .elevationGain: ["distance_data", "summary", "elevation", "gain_actual_meters"]
+        case .elevationLoss: ["distance_data", "summary", "elevation", "loss_actual_meters"]
         case .startPosition: ["position_data", "start_pos_lat_lng_deg"]
         case .endPosition: ["position_data", "end_pos_lat_lng_deg"]
+        case .trainingStress: ["TSS_data", "TSS_samples"]
         }
     }
 

@@ -113,6 +113,12 @@ public final class SummaryWriter: ActivityConsumer {
         writeChannelCounts(summary.dropped, &writer)
         writer.key("timestamps_without_offset")
         writer.integer(summary.timestampsWithoutOffset)
+        writer.key("timer_seconds")
+        writer.number(summary.timerSeconds)
+        writer.key("notes")
+        writer.beginArray()
+        for note in summary.notes { writer.string(note) }
+        writer.endArray()
         writer.key("provider")
         writer.beginObject()
         var latest: [RawJSON?] = Array(repeating: nil, count: SummaryField.allCases.count)
@@ -133,6 +139,8 @@ public final class SummaryWriter: ActivityConsumer {
         case .avgHeartRate: writer.number(s.heartRate.mean)
         case .maxHeartRate: writer.number(s.heartRate.maximum)
         case .minHeartRate: writer.number(s.heartRate.minimum)
+        case .userMaxHeartRate: writer.number(s.maxHeartRateUsed)
+        case .heartRateZones: writeZones(s.heartRateZones, &writer)
         case .avgWatts: writer.number(s.power.mean)
         case .maxWatts: writer.number(s.power.maximum)
         case .avgSpeed: writer.number(s.speed.mean)
@@ -143,9 +151,49 @@ public final class SummaryWriter: ActivityConsumer {
         case .minElevation: writer.number(s.elevation.minimum)
         case .maxElevation: writer.number(s.elevation.maximum)
         case .avgElevation: writer.number(s.elevation.mean)
+        case .elevationGain: writer.number(s.elevationGainMeters)
+        case .elevationLoss: writer.number(s.elevationLossMeters)
         case .startPosition: writeCoordinates(s.startPosition, &writer)
         case .endPosition: writeCoordinates(s.endPosition, &writer)
+        case .trainingStress: writeTrainingStress(s, &writer)
         }
+    }
+
+    private static func writeZones(_ zones: [HeartRateZoneDuration]?, _ writer: inout JSONWriter) {
+        guard let zones else { return writer.null() }
+        writer.beginArray()
+        for zone in zones {
+            writer.beginObject()
+            writer.key("zone")
+            writer.integer(zone.zone)
+            writer.key("start_percentage")
+            writer.number(zone.startPercentage)
+            writer.key("end_percentage")
+            writer.number(zone.endPercentage)
+            writer.key("name")
+            writer.string(zone.name)
+            writer.key("duration_seconds")
+            writer.number(zone.durationSeconds)
+            writer.endObject()
+        }
+        writer.endArray()
+    }
+
+    /// `TSS_samples`: one sample by the normalized-power method, or null without enough power data.
+    private static func writeTrainingStress(_ s: ActivitySummary, _ writer: inout JSONWriter) {
+        guard let np = s.normalizedPowerWatts else { return writer.null() }
+        writer.beginArray()
+        writer.beginObject()
+        writer.key("method")
+        writer.string("normalized_power")
+        writer.key("normalized_power_watts")
+        writer.number(np)
+        writer.key("intensity_factor_actual")
+        writer.number(s.intensityFactor)
+        writer.key("actual")
+        writer.number(s.trainingStressScore)
+        writer.endObject()
+        writer.endArray()
     }
 
     private static func writeCoordinates(_ coordinates: [Double]?, _ writer: inout JSONWriter) {

@@ -37,9 +37,54 @@ struct Summarize: ParsableCommand {
     @Flag(help: "Indent the output.")
     var pretty = false
 
+    @OptionGroup(title: "Summaries (docs/METRICS.md)")
+    var metrics: MetricOptions
+
     func run() throws {
-        let code = SummarizeJob(inputPath: input, format: format, pretty: pretty).run(diagnostic: StandardError.writeLine)
+        let job = SummarizeJob(inputPath: input, format: format, pretty: pretty, options: try metrics.summaryOptions())
+        let code = job.run(diagnostic: StandardError.writeLine)
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// The `SummaryOptions` knobs as flags.
+struct MetricOptions: ParsableArguments {
+    @Option(name: .customLong("max-hr"), help: "Max heart rate (bpm) for zones; default: the payload's user_max_hr_bpm.")
+    var maxHeartRate: Double?
+
+    @Option(name: .customLong("hr-zones"), help: "Lower bounds of zones 1-5, percent of max HR, ascending.")
+    var heartRateZones = "50,60,70,80,90"
+
+    @Option(name: .customLong("elevation-hysteresis"), help: "Meters an altitude must move to count as gain or loss.")
+    var elevationHysteresis = 3.0
+
+    @Option(name: .customLong("ftp"), help: "Functional threshold power (W), for intensity factor and TSS.")
+    var functionalThresholdPower: Double?
+
+    func validate() throws {
+        _ = try summaryOptions()
+    }
+
+    func summaryOptions() throws -> SummaryOptions {
+        var options = SummaryOptions()
+        if let maxHeartRate {
+            guard maxHeartRate > 0 else { throw ValidationError("--max-hr must be above 0") }
+            options.maxHeartRate = maxHeartRate
+        }
+        let bounds = heartRateZones.split(separator: ",").map { Double($0.filter { $0 != " " }) }
+        guard !bounds.isEmpty, bounds.allSatisfy({ $0 != nil && $0! > 0 }),
+            zip(bounds, bounds.dropFirst()).allSatisfy({ $0! < $1! })
+        else {
+            throw ValidationError("--hr-zones takes ascending percentages above 0, e.g. 50,60,70,80,90")
+        }
+        options.heartRateZoneBounds = bounds.map { $0! }
+        guard elevationHysteresis >= 0 else { throw ValidationError("--elevation-hysteresis must be 0 or more") }
+        options.elevationHysteresis = elevationHysteresis
+        if let functionalThresholdPower {
+            guard functionalThresholdPower > 0 else { throw ValidationError("--ftp must be above 0") }
+            options.functionalThresholdPower = functionalThresholdPower
+        }
+        return options
     }
 }
 
