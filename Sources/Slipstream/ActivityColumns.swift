@@ -23,7 +23,8 @@ public enum Channel: Int, CaseIterable, Sendable {
     }
 }
 
-/// The samples of one channel, in input order.
+/// The samples of one channel: in input order while reading, in time order once the activity has
+/// closed (``ActivityColumns/putInTimeOrder()``).
 public struct SampleColumn: Sendable {
     /// UTC epoch microseconds of each sample.
     public internal(set) var times: ContiguousArray<Int64> = []
@@ -37,6 +38,10 @@ public struct SampleColumn: Sendable {
     public internal(set) var dropped: Int = 0
     /// Number of stored samples that had no `timer_duration_seconds`.
     public internal(set) var missingTimers: Int = 0
+    /// Samples that came earlier in time than the sample before them in the input.
+    public internal(set) var unsorted: Int = 0
+    /// Samples removed because a later sample had the same timestamp (the last one is kept).
+    public internal(set) var duplicates: Int = 0
 
     public var count: Int { values.count }
 
@@ -44,6 +49,7 @@ public struct SampleColumn: Sendable {
     public var usesTimerAxis: Bool { missingTimers == 0 && !timers.isEmpty }
 
     mutating func append(time: Int64, timer: Double?, value: Double) {
+        if let last = times.last, time < last { unsorted += 1 }
         times.append(time)
         values.append(value)
         if let timer {
@@ -66,6 +72,38 @@ public struct SampleColumn: Sendable {
         secondValues.removeAll(keepingCapacity: true)
         dropped = 0
         missingTimers = 0
+        unsorted = 0
+        duplicates = 0
+    }
+
+    /// Sorts the samples by time, stably, and keeps only the last of samples with the same time.
+    mutating func putInTimeOrder() {
+        if unsorted > 0 {
+            let order = times.indices.sorted { (times[$0], $0) < (times[$1], $1) }
+            times = ContiguousArray(order.map { times[$0] })
+            timers = ContiguousArray(order.map { timers[$0] })
+            values = ContiguousArray(order.map { values[$0] })
+            if !secondValues.isEmpty { secondValues = ContiguousArray(order.map { secondValues[$0] }) }
+        }
+        guard times.count > 1 else { return }
+        var kept = 0
+        for i in times.indices {
+            if i + 1 < times.count && times[i + 1] == times[i] {
+                duplicates += 1
+                continue
+            }
+            times[kept] = times[i]
+            timers[kept] = timers[i]
+            values[kept] = values[i]
+            if !secondValues.isEmpty { secondValues[kept] = secondValues[i] }
+            kept += 1
+        }
+        guard kept < times.count else { return }
+        times.removeLast(times.count - kept)
+        timers.removeLast(timers.count - kept)
+        values.removeLast(values.count - kept)
+        if !secondValues.isEmpty { secondValues.removeLast(secondValues.count - kept) }
+        missingTimers = timers.reduce(0) { $1.isNaN ? $0 + 1 : $0 }
     }
 }
 
@@ -87,5 +125,10 @@ public struct ActivityColumns: Sendable {
     mutating func removeAll() {
         for index in columns.indices { columns[index].removeAll() }
         timestampsWithoutOffset = 0
+    }
+
+    /// Puts every channel in time order, dropping duplicate timestamps (see ``SampleColumn``).
+    mutating func putInTimeOrder() {
+        for index in columns.indices { columns[index].putInTimeOrder() }
     }
 }

@@ -19,23 +19,56 @@ public struct ChannelStatistics: Equatable, Sendable {
     public var totalWeightSeconds: Double = 0
 }
 
+/// Where a derived value came from.
+public enum ValueSource: String, Sendable {
+    case speedSamples = "speed_samples"
+    case distanceSamples = "distance_samples"
+    case positions
+    case none
+}
+
+/// Intervals of one channel longer than the pause gap, on the timestamp axis.
+public struct GapSummary: Equatable, Sendable {
+    public var count = 0
+    public var seconds = 0.0
+}
+
 /// What Slipstream computed for one activity.
 public struct ActivitySummary: Equatable, Sendable {
     public var heartRate = ChannelStatistics()
+    /// Power; its mean follows ``SummaryOptions/powerZeros``.
     public var power = ChannelStatistics()
+    /// Cadence; its mean follows ``SummaryOptions/cadenceZeros``.
     public var cadence = ChannelStatistics()
+    /// Statistics of the speed samples themselves.
     public var speed = ChannelStatistics()
     public var elevation = ChannelStatistics()
-    /// Last minus first cumulative distance sample.
+    /// Distance over timer time, else the time-weighted mean of the speeds (see ``speedSource``).
+    public var averageSpeed: Double?
+    /// The largest speed from ``speedSource``.
+    public var maxSpeed: Double?
+    public var speedSource: ValueSource = .none
+    /// Last minus first cumulative distance sample, else the haversine sum over positions.
     public var distanceMeters: Double?
+    public var distanceSource: ValueSource = .none
     public var startPosition: [Double]?
     public var endPosition: [Double]?
+    /// The position sample nearest in time to the midpoint of the first and last position.
+    public var centerPosition: [Double]?
+    /// Google encoded polyline of the simplified track.
+    public var polyline: String?
     /// Metadata `end_time` minus `start_time`.
     public var elapsedSeconds: Double?
     /// Stored samples per channel, indexed by ``Channel/rawValue``.
     public var samples: [Int] = Array(repeating: 0, count: Channel.allCases.count)
-    /// Samples not stored per channel (null or missing value or time).
+    /// Samples not stored per channel (null or missing value or time, heart rate of 0 or below).
     public var dropped: [Int] = Array(repeating: 0, count: Channel.allCases.count)
+    /// Samples out of time order per channel (sorted before summarizing).
+    public var unsorted: [Int] = Array(repeating: 0, count: Channel.allCases.count)
+    /// Samples replaced by a later one with the same timestamp, per channel.
+    public var duplicates: [Int] = Array(repeating: 0, count: Channel.allCases.count)
+    /// Pauses per channel (intervals above ``SummaryOptions/pauseGapSeconds``).
+    public var gaps: [GapSummary] = Array(repeating: GapSummary(), count: Channel.allCases.count)
     public var timestampsWithoutOffset: Int = 0
 
     /// Elevation gain and loss with hysteresis (``SummaryOptions/elevationHysteresis``).
@@ -50,6 +83,8 @@ public struct ActivitySummary: Equatable, Sendable {
     public var trainingStressScore: Double?
     /// Total sample weight of the channel with the most samples.
     public var timerSeconds: Double?
+    /// Total weight of the samples at or above the moving threshold; timer time without any speed.
+    public var movingSeconds: Double?
     /// Why a summary was left out (e.g. zones without a max HR).
     public var notes: [String] = []
 
@@ -58,37 +93,37 @@ public struct ActivitySummary: Equatable, Sendable {
 
 /// Pure functions from columns to summaries.
 public enum Summarizer {
-    /// Summarizes an activity's columns; `startTime`/`endTime` are the metadata's, in UTC microseconds;
-    /// `payloadMaxHeartRate` is the activity's own `user_max_hr_bpm`, if it had one.
+    /// Summarizes an activity's columns (in time order); `startTime`/`endTime` are the metadata's, in
+    /// UTC microseconds; `payloadMaxHeartRate` is the activity's own `user_max_hr_bpm`, if it had one.
     public static func summarize(
         _ columns: ActivityColumns, startTime: Int64?, endTime: Int64?, options: SummaryOptions = SummaryOptions(),
         payloadMaxHeartRate: Double? = nil
     ) -> ActivitySummary {
         var summary = ActivitySummary()
-        var scratch = ContiguousArray<Double>()
-        summary.heartRate = statistics(columns[.heartRate], scratch: &scratch)
-        summary.power = statistics(columns[.power], scratch: &scratch)
-        summary.cadence = statistics(columns[.cadence], scratch: &scratch)
-        summary.speed = statistics(columns[.speed], scratch: &scratch)
-        summary.elevation = statistics(columns[.elevation], scratch: &scratch)
+        summary.heartRate = statistics(columns[.heartRate])
+        summary.power = statistics(columns[.power], excludingZeros: options.powerZeros == .exclude)
+        summary.cadence = statistics(columns[.cadence], excludingZeros: options.cadenceZeros == .exclude)
+        summary.speed = statistics(columns[.speed])
+        summary.elevation = statistics(columns[.elevation])
 
-        let distance = columns[.distance].values
-        if let first = distance.first, let last = distance.last {
-            summary.distanceMeters = last - first
+        for channel in Channel.allCases {
+            let column = columns[channel]
+            summary.samples[channel.rawValue] = column.count
+            summary.dropped[channel.rawValue] = column.dropped
+            summary.unsorted[channel.rawValue] = column.unsorted
+            summary.duplicates[channel.rawValue] = column.duplicates
+            summary.gaps[channel.rawValue] = gaps(column, longerThan: options.pauseGapSeconds)
         }
-        let position = columns[.position]
-        if position.count > 0 {
-            summary.startPosition = [position.values[0], position.secondValues[0]]
-            summary.endPosition = [position.values[position.count - 1], position.secondValues[position.count - 1]]
-        }
+        summary.timestampsWithoutOffset = columns.timestampsWithoutOffset
         if let startTime, let endTime {
             summary.elapsedSeconds = Double(endTime - startTime) / 1e6
         }
-        for channel in Channel.allCases {
-            summary.samples[channel.rawValue] = columns[channel].count
-            summary.dropped[channel.rawValue] = columns[channel].dropped
+        if let busiest = Channel.allCases.max(by: { columns[$0].count < columns[$1].count }), columns[busiest].count > 0 {
+            summary.timerSeconds = Metrics.sampleWeights(columns[busiest]).reduce(0, +)
         }
-        summary.timestampsWithoutOffset = columns.timestampsWithoutOffset
+
+        summarizePositions(columns[.position], options: options, into: &summary)
+        summarizeMotion(columns, options: options, into: &summary)
 
         if let (gain, loss) = Metrics.elevationGainLoss(columns[.elevation].values, hysteresis: options.elevationHysteresis) {
             summary.elevationGainMeters = gain
@@ -103,9 +138,6 @@ public enum Summarizer {
                 summary.notes.append("heart rate zones left out: no max HR (give --max-hr, or the payload's user_max_hr_bpm)")
             }
         }
-        if let busiest = Channel.allCases.max(by: { columns[$0].count < columns[$1].count }), columns[busiest].count > 0 {
-            summary.timerSeconds = Metrics.sampleWeights(columns[busiest]).reduce(0, +)
-        }
         summary.normalizedPowerWatts = Metrics.normalizedPower(columns[.power])
         if let np = summary.normalizedPowerWatts, let ftp = options.functionalThresholdPower, ftp > 0 {
             let stress = Metrics.trainingStress(normalizedPower: np, ftp: ftp, seconds: summary.timerSeconds ?? 0)
@@ -115,49 +147,122 @@ public enum Summarizer {
         return summary
     }
 
-    /// Count, min, max and time-weighted mean of a column (see the file comment for the weights).
-    public static func statistics(_ column: SampleColumn) -> ChannelStatistics {
-        var scratch = ContiguousArray<Double>()
-        return statistics(column, scratch: &scratch)
+    /// Start, end and center positions, the polyline, and the haversine length of the track.
+    private static func summarizePositions(_ position: SampleColumn, options: SummaryOptions, into summary: inout ActivitySummary) {
+        let n = position.count
+        guard n > 0 else { return }
+        let lat = position.values
+        let lng = position.secondValues
+        summary.startPosition = [lat[0], lng[0]]
+        summary.endPosition = [lat[n - 1], lng[n - 1]]
+        let middle = position.times[0] + (position.times[n - 1] - position.times[0]) / 2
+        var nearest = 0
+        for i in 0..<n where abs(position.times[i] - middle) < abs(position.times[nearest] - middle) { nearest = i }
+        summary.centerPosition = [lat[nearest], lng[nearest]]
+        let kept = Geography.simplify(latitudes: lat, longitudes: lng, tolerance: options.polylineToleranceMeters)
+        summary.polyline = Geography.encodePolyline(latitudes: kept.map { lat[$0] }, longitudes: kept.map { lng[$0] })
     }
 
-    static func statistics(_ column: SampleColumn, scratch: inout ContiguousArray<Double>) -> ChannelStatistics {
+    /// Speed (from speed samples, else distance samples, else positions), distance, moving time.
+    private static func summarizeMotion(_ columns: ActivityColumns, options: SummaryOptions, into summary: inout ActivitySummary) {
+        let distance = columns[.distance]
+        let position = columns[.position]
+        if let first = distance.values.first, let last = distance.values.last {
+            summary.distanceMeters = last - first
+            summary.distanceSource = .distanceSamples
+        } else if position.count > 0 {
+            var total = 0.0
+            for i in 1..<max(1, position.count) {
+                total += Geography.haversineMeters(
+                    position.values[i - 1], position.secondValues[i - 1], position.values[i], position.secondValues[i])
+            }
+            summary.distanceMeters = total
+            summary.distanceSource = .positions
+        }
+
+        // Each speed with the seconds it lasted.
+        var speeds: [(speed: Double, seconds: Double)] = []
+        if columns[.speed].count > 0 {
+            summary.speedSource = .speedSamples
+            speeds = Array(zip(columns[.speed].values, Metrics.sampleWeights(columns[.speed])))
+        } else if distance.count > 1 {
+            summary.speedSource = .distanceSamples
+            let axis = sampleAxisSeconds(distance)
+            for i in 1..<distance.count where axis[i] > axis[i - 1] {
+                let seconds = axis[i] - axis[i - 1]
+                speeds.append(((distance.values[i] - distance.values[i - 1]) / seconds, seconds))
+            }
+        } else if position.count > 1 {
+            summary.speedSource = .positions
+            let axis = sampleAxisSeconds(position)
+            for i in 1..<position.count where axis[i] > axis[i - 1] {
+                let seconds = axis[i] - axis[i - 1]
+                let meters = Geography.haversineMeters(
+                    position.values[i - 1], position.secondValues[i - 1], position.values[i], position.secondValues[i])
+                speeds.append((meters / seconds, seconds))
+            }
+        }
+
+        if speeds.isEmpty {
+            summary.speedSource = .none
+            summary.movingSeconds = summary.timerSeconds
+        } else {
+            let threshold = options.movingThresholdKilometersPerHour / 3.6
+            summary.maxSpeed = speeds.map(\.speed).max()
+            summary.movingSeconds = speeds.reduce(0) { $1.speed >= threshold ? $0 + $1.seconds : $0 }
+            let totalSeconds = speeds.reduce(0) { $0 + $1.seconds }
+            let weightedMean = totalSeconds > 0
+                ? speeds.reduce(0) { $0 + $1.speed * $1.seconds } / totalSeconds
+                : speeds.reduce(0) { $0 + $1.speed } / Double(speeds.count)
+            summary.averageSpeed = weightedMean
+        }
+        if let meters = summary.distanceMeters, let seconds = summary.timerSeconds, seconds > 0 {
+            summary.averageSpeed = meters / seconds
+        }
+    }
+
+    /// Count and total length of the intervals above `gap` seconds, on the timestamp axis.
+    static func gaps(_ column: SampleColumn, longerThan gap: Double) -> GapSummary {
+        var result = GapSummary()
+        let times = column.times
+        guard times.count > 1 else { return result }
+        for i in 1..<times.count {
+            let seconds = Double(times[i] - times[i - 1]) / 1e6
+            if seconds > gap {
+                result.count += 1
+                result.seconds += seconds
+            }
+        }
+        return result
+    }
+
+    /// Count, min, max and time-weighted mean of a column (see the file comment for the weights).
+    /// With `excludingZeros`, samples of 0 leave the mean (their time with them) but not min or max.
+    public static func statistics(_ column: SampleColumn, excludingZeros: Bool = false) -> ChannelStatistics {
         let n = column.count
         guard n > 0 else { return ChannelStatistics() }
         var result = ChannelStatistics(count: n)
-        let axis = sampleAxisSeconds(column)
-        column.values.withUnsafeBufferPointer { values in
-            var minimum = values[0]
-            var maximum = values[0]
-            var plainSum = 0.0
-            for v in values {
-                if v < minimum { minimum = v }
-                if v > maximum { maximum = v }
-                plainSum += v
-            }
-            result.minimum = minimum
-            result.maximum = maximum
-            guard n > 1 else {
-                result.mean = values[0]
-                return
-            }
-            scratch.removeAll(keepingCapacity: true)
-            scratch.reserveCapacity(n - 1)
-            var weightedSum = 0.0
-            var totalWeight = 0.0
-            axis.withUnsafeBufferPointer { t in
-                for i in 0..<(n - 1) {
-                    let w = max(0, t[i + 1] - t[i])
-                    scratch.append(w)
-                    weightedSum += values[i] * w
-                    totalWeight += w
-                }
-            }
-            let lastWeight = median(&scratch)
-            weightedSum += values[n - 1] * lastWeight
-            totalWeight += lastWeight
-            result.totalWeightSeconds = totalWeight
-            result.mean = totalWeight > 0 ? weightedSum / totalWeight : plainSum / Double(n)
+        let weights = Metrics.sampleWeights(column)
+        var minimum = column.values[0]
+        var maximum = column.values[0]
+        var weightedSum = 0.0
+        var totalWeight = 0.0
+        var plainSum = 0.0
+        var included = 0
+        for (v, w) in zip(column.values, weights) {
+            if v < minimum { minimum = v }
+            if v > maximum { maximum = v }
+            if excludingZeros && v == 0 { continue }
+            weightedSum += v * w
+            totalWeight += w
+            plainSum += v
+            included += 1
+        }
+        result.minimum = minimum
+        result.maximum = maximum
+        result.totalWeightSeconds = totalWeight
+        if included > 0 {
+            result.mean = totalWeight > 0 ? weightedSum / totalWeight : plainSum / Double(included)
         }
         return result
     }

@@ -32,6 +32,7 @@ final class PayloadRouter {
         case powerData, movementData
         case distanceData, distanceDetailed, distanceSummary, elevationSummary
         case positionData
+        case polylineData, activeDurations, trainingStress
         case sampleList, sample, sampleTime, sampleValue, sampleTimer
         case coordinates, coordinate
         case providerValue
@@ -145,7 +146,8 @@ final class PayloadRouter {
             push(.activity, isArray: false)
             beginActivity()
         case .heartRateData, .heartRateDetailed, .heartRateSummary, .powerData, .movementData,
-            .distanceData, .distanceDetailed, .distanceSummary, .elevationSummary, .positionData:
+            .distanceData, .distanceDetailed, .distanceSummary, .elevationSummary, .positionData,
+            .polylineData, .activeDurations, .trainingStress:
             push(slot, isArray: false)
         case .sample:
             push(.sample, tag: tag, isArray: false)
@@ -295,8 +297,17 @@ final class PayloadRouter {
             if key == "position_samples" {
                 slot = list(true, .position)
             } else {
-                slot = provider(key, [("start_pos_lat_lng_deg", .startPosition), ("end_pos_lat_lng_deg", .endPosition)])
+                slot = provider(key, [
+                    ("start_pos_lat_lng_deg", .startPosition), ("end_pos_lat_lng_deg", .endPosition),
+                    ("center_pos_lat_lng_deg", .centerPosition),
+                ])
             }
+        case .polylineData:
+            slot = provider(key, [("summary_polyline", .polyline)])
+        case .activeDurations:
+            slot = provider(key, [("activity_seconds", .activitySeconds)])
+        case .trainingStress:
+            slot = provider(key, [("TSS_samples", .trainingStress)])
         default:
             slot = .skip
         }
@@ -471,7 +482,9 @@ final class PayloadRouter {
 
     private func activityKey(_ key: UnsafeRawBufferPointer) -> Slot {
         switch key.count {
-        case 8: return key == "metadata" ? .metadata : .skip
+        case 8:
+            if key == "metadata" { return .metadata }
+            return key == "TSS_data" ? .trainingStress : .skip
         case 10: return key == "power_data" ? .powerData : .skip
         case 13:
             if key == "movement_data" { return .movementData }
@@ -479,6 +492,8 @@ final class PayloadRouter {
             if key == "position_data" { return .positionData }
             return .skip
         case 15: return key == "heart_rate_data" ? .heartRateData : .skip
+        case 17: return key == "polyline_map_data" ? .polylineData : .skip
+        case 21: return key == "active_durations_data" ? .activeDurations : .skip
         default: return .skip
         }
     }
@@ -521,7 +536,8 @@ final class PayloadRouter {
     private func endSample(_ channel: Channel) {
         let timer: Double? = sampleHasTimer ? sampleTimer : nil
         let complete = sampleHasTime && sampleHasValue && (channel != .position || sampleHasLongitude)
-        guard complete else {
+        // A heart rate of 0 or below is a sensor dropout, not a measurement.
+        guard complete, channel != .heartRate || sampleValue > 0 else {
             columns.columns[channel.rawValue].dropped += 1
             return
         }
@@ -628,6 +644,7 @@ final class PayloadRouter {
 
     private func endActivity() {
         let isEnvelopeMember = frames.first?.slot == .topObject
+        columns.putInTimeOrder()
         var record = ActivityRecord(
             metadata: metadata, summaryID: summaryID,
             summary: Summarizer.summarize(
@@ -751,6 +768,9 @@ final class PayloadRouter {
         case .distanceData: ".distance_data"
         case .elevationSummary: ".elevation"
         case .positionData: ".position_data"
+        case .polylineData: ".polyline_map_data"
+        case .activeDurations: ".active_durations_data"
+        case .trainingStress: ".TSS_data"
         case .sampleList: ".\(listKey(Channel(rawValue: Int(tag))!))"
         case .sampleTime: ".timestamp"
         case .sampleTimer: ".timer_duration_seconds"

@@ -26,7 +26,7 @@ public struct SummarizeJob: Sendable {
         var failure: SlipstreamError?
         withoutActuallyEscaping(diagnostic) { diagnostic in
             let writer = SummaryWriter(
-                format: format, pretty: pretty, output: { bytes throws(SlipstreamError) in try sink.write(bytes) },
+                format: format, pretty: pretty, prefer: options.prefer, output: { bytes throws(SlipstreamError) in try sink.write(bytes) },
                 problem: { error in
                     problems += 1
                     diagnostic("slipstream: \(error)")

@@ -5,8 +5,10 @@ public enum SummaryField: Int, CaseIterable, Sendable {
     case avgWatts, maxWatts
     case avgSpeed, maxSpeed, avgCadence, maxCadence
     case distance, minElevation, maxElevation, avgElevation, elevationGain, elevationLoss
-    case startPosition, endPosition
+    case startPosition, endPosition, centerPosition
     case trainingStress
+    case polyline
+    case activitySeconds
 
     /// The field's path in Terra's Activity object.
     public var path: [StaticString] {
@@ -30,7 +32,10 @@ public enum SummaryField: Int, CaseIterable, Sendable {
         case .elevationLoss: ["distance_data", "summary", "elevation", "loss_actual_meters"]
         case .startPosition: ["position_data", "start_pos_lat_lng_deg"]
         case .endPosition: ["position_data", "end_pos_lat_lng_deg"]
+        case .centerPosition: ["position_data", "center_pos_lat_lng_deg"]
         case .trainingStress: ["TSS_data", "TSS_samples"]
+        case .polyline: ["polyline_map_data", "summary_polyline"]
+        case .activitySeconds: ["active_durations_data", "activity_seconds"]
         }
     }
 

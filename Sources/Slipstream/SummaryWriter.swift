@@ -26,6 +26,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 public final class SummaryWriter: ActivityConsumer {
     private let format: OutputFormat
     private let pretty: Bool
+    private let prefer: SummaryOptions.Preference
     private let output: ([UInt8]) throws -> Void
     private let onProblem: (SlipstreamError) -> Void
     private var held: [[UInt8]] = []
@@ -33,21 +34,23 @@ public final class SummaryWriter: ActivityConsumer {
     /// - Parameters:
     ///   - format: NDJSON lines, or one Terra envelope per payload.
     ///   - pretty: indent with two spaces.
+    ///   - prefer: whose values fill Terra's fields when the payload carried its own.
     ///   - output: receives finished text, a record (NDJSON) or an envelope (JSON) at a time.
     ///   - problem: receives what the reader found wrong but could read past.
     public init(
-        format: OutputFormat = .ndjson, pretty: Bool = false, output: @escaping ([UInt8]) throws -> Void,
-        problem: @escaping (SlipstreamError) -> Void
+        format: OutputFormat = .ndjson, pretty: Bool = false, prefer: SummaryOptions.Preference = .computed,
+        output: @escaping ([UInt8]) throws -> Void, problem: @escaping (SlipstreamError) -> Void
     ) {
         self.format = format
         self.pretty = pretty
+        self.prefer = prefer
         self.output = output
         self.onProblem = problem
     }
 
     public func activity(_ record: ActivityRecord) throws {
         var writer = JSONWriter()
-        Self.encode(record, into: &writer)
+        Self.encode(record, prefer: prefer, into: &writer)
         switch format {
         case .ndjson:
             var bytes = pretty ? prettyPrinted(writer.bytes) : writer.bytes
@@ -86,16 +89,23 @@ public final class SummaryWriter: ActivityConsumer {
         if format == .json && !held.isEmpty { try payloadEnded(user: user) }
     }
 
-    /// Encodes one record as a Terra Activity object (see the file comment).
-    static func encode(_ record: ActivityRecord, into writer: inout JSONWriter) {
+    /// Encodes one record as a Terra Activity object (see the file comment). With `prefer` provider,
+    /// a value the payload carried fills its Terra field and ours goes under `slipstream.computed`.
+    static func encode(_ record: ActivityRecord, prefer: SummaryOptions.Preference = .computed, into writer: inout JSONWriter) {
         let summary = record.summary
+        var fromProvider: [RawJSON?] = Array(repeating: nil, count: SummaryField.allCases.count)
+        for (field, value) in record.providerValues { fromProvider[field.rawValue] = value }
+        let usesProvider = SummaryField.allCases.map { prefer == .provider && fromProvider[$0.rawValue] != nil }
+
         writer.beginObject()
         writer.key("metadata")
         writer.raw(record.metadata)
 
         var fields = NestedFieldWriter()
         for field in SummaryField.allCases {
-            fields.field(field.path, in: &writer) { computedValue(field, summary, &$0) }
+            fields.field(field.path, in: &writer) { out in
+                if usesProvider[field.rawValue] { out.raw(fromProvider[field.rawValue]) } else { computedValue(field, summary, &out) }
+            }
         }
         fields.close(&writer)
 
@@ -107,29 +117,69 @@ public final class SummaryWriter: ActivityConsumer {
         if let name = record.providerName { writer.string(name) } else { writer.null() }
         writer.key("elapsed_seconds")
         writer.number(summary.elapsedSeconds)
+        writer.key("timer_seconds")
+        writer.number(summary.timerSeconds)
+        writer.key("moving_seconds")
+        writer.number(summary.movingSeconds)
+        writer.key("sources")
+        writer.beginObject()
+        writer.key("speed")
+        writer.string(summary.speedSource.rawValue)
+        writer.key("distance")
+        writer.string(summary.distanceSource.rawValue)
+        writer.endObject()
         writer.key("samples")
         writeChannelCounts(summary.samples, &writer)
         writer.key("dropped")
         writeChannelCounts(summary.dropped, &writer)
+        writer.key("unsorted")
+        writeChannelCounts(summary.unsorted, &writer)
+        writer.key("duplicates")
+        writeChannelCounts(summary.duplicates, &writer)
+        writer.key("gaps")
+        writer.beginObject()
+        for channel in Channel.allCases {
+            writer.key(channel.name)
+            writer.beginObject()
+            writer.key("count")
+            writer.integer(summary.gaps[channel.rawValue].count)
+            writer.key("seconds")
+            writer.number(summary.gaps[channel.rawValue].seconds)
+            writer.endObject()
+        }
+        writer.endObject()
         writer.key("timestamps_without_offset")
         writer.integer(summary.timestampsWithoutOffset)
-        writer.key("timer_seconds")
-        writer.number(summary.timerSeconds)
         writer.key("notes")
         writer.beginArray()
         for note in summary.notes { writer.string(note) }
         writer.endArray()
+        writer.key("provenance")
+        writer.beginObject()
+        for field in SummaryField.allCases {
+            writer.key(field.dottedPath)
+            writer.string(usesProvider[field.rawValue] ? "provider" : "computed")
+        }
+        writer.endObject()
         writer.key("provider")
         writer.beginObject()
-        var latest: [RawJSON?] = Array(repeating: nil, count: SummaryField.allCases.count)
-        for (field, value) in record.providerValues { latest[field.rawValue] = value }
         var provider = NestedFieldWriter()
         for field in SummaryField.allCases {
-            guard let value = latest[field.rawValue] else { continue }
+            guard let value = fromProvider[field.rawValue] else { continue }
             provider.field(field.path, in: &writer) { $0.raw(value) }
         }
         provider.close(&writer)
         writer.endObject()
+        if prefer == .provider {
+            writer.key("computed")
+            writer.beginObject()
+            var computed = NestedFieldWriter()
+            for field in SummaryField.allCases where usesProvider[field.rawValue] {
+                computed.field(field.path, in: &writer) { computedValue(field, summary, &$0) }
+            }
+            computed.close(&writer)
+            writer.endObject()
+        }
         writer.endObject()
         writer.endObject()
     }
@@ -143,8 +193,8 @@ public final class SummaryWriter: ActivityConsumer {
         case .heartRateZones: writeZones(s.heartRateZones, &writer)
         case .avgWatts: writer.number(s.power.mean)
         case .maxWatts: writer.number(s.power.maximum)
-        case .avgSpeed: writer.number(s.speed.mean)
-        case .maxSpeed: writer.number(s.speed.maximum)
+        case .avgSpeed: writer.number(s.averageSpeed)
+        case .maxSpeed: writer.number(s.maxSpeed)
         case .avgCadence: writer.number(s.cadence.mean)
         case .maxCadence: writer.number(s.cadence.maximum)
         case .distance: writer.number(s.distanceMeters)
@@ -155,7 +205,10 @@ public final class SummaryWriter: ActivityConsumer {
         case .elevationLoss: writer.number(s.elevationLossMeters)
         case .startPosition: writeCoordinates(s.startPosition, &writer)
         case .endPosition: writeCoordinates(s.endPosition, &writer)
+        case .centerPosition: writeCoordinates(s.centerPosition, &writer)
         case .trainingStress: writeTrainingStress(s, &writer)
+        case .polyline: if let polyline = s.polyline { writer.string(polyline) } else { writer.null() }
+        case .activitySeconds: writer.number(s.movingSeconds)
         }
     }
 

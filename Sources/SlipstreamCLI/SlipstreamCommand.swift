@@ -17,6 +17,8 @@ struct SlipstreamCommand: ParsableCommand {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension SummaryOptions.Zeros: ExpressibleByArgument {}
+extension SummaryOptions.Preference: ExpressibleByArgument {}
 
 struct Summarize: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,6 +63,24 @@ struct MetricOptions: ParsableArguments {
     @Option(name: .customLong("ftp"), help: "Functional threshold power (W), for intensity factor and TSS.")
     var functionalThresholdPower: Double?
 
+    @Option(name: .customLong("power-zeros"), help: "Zeros in the average power.")
+    var powerZeros: SummaryOptions.Zeros = .include
+
+    @Option(name: .customLong("cadence-zeros"), help: "Zeros (coasting) in the average cadence.")
+    var cadenceZeros: SummaryOptions.Zeros = .exclude
+
+    @Option(name: .customLong("moving-threshold"), help: "Speed (km/h) at or above which a sample counts as moving.")
+    var movingThreshold = 1.0
+
+    @Option(name: .customLong("pause-gap"), help: "Seconds between samples above which the interval is a pause.")
+    var pauseGap = 10.0
+
+    @Option(name: .customLong("polyline-tolerance"), help: "Douglas-Peucker tolerance (m) for the summary polyline.")
+    var polylineTolerance = 5.0
+
+    @Option(help: "Whose values fill Terra's summary fields when the payload carried its own.")
+    var prefer: SummaryOptions.Preference = .computed
+
     func validate() throws {
         _ = try summaryOptions()
     }
@@ -84,6 +104,15 @@ struct MetricOptions: ParsableArguments {
             guard functionalThresholdPower > 0 else { throw ValidationError("--ftp must be above 0") }
             options.functionalThresholdPower = functionalThresholdPower
         }
+        options.powerZeros = powerZeros
+        options.cadenceZeros = cadenceZeros
+        guard movingThreshold >= 0 else { throw ValidationError("--moving-threshold must be 0 or more") }
+        options.movingThresholdKilometersPerHour = movingThreshold
+        guard pauseGap > 0 else { throw ValidationError("--pause-gap must be above 0") }
+        options.pauseGapSeconds = pauseGap
+        guard polylineTolerance >= 0 else { throw ValidationError("--polyline-tolerance must be 0 or more") }
+        options.polylineToleranceMeters = polylineTolerance
+        options.prefer = prefer
         return options
     }
 }
