@@ -180,31 +180,19 @@ public enum Summarizer {
             summary.distanceSource = .positions
         }
 
-        // Each speed with the seconds it lasted.
+        // Each speed with the seconds it lasted, from the first source that has any motion: a source
+        // whose speeds are all 0 (a trainer or rowing machine without a speed sensor) is passed over.
         var speeds: [(speed: Double, seconds: Double)] = []
-        if columns[.speed].count > 0 {
-            summary.speedSource = .speedSamples
-            speeds = Array(zip(columns[.speed].values, Metrics.sampleWeights(columns[.speed])))
-        } else if distance.count > 1 {
-            summary.speedSource = .distanceSamples
-            let axis = sampleAxisSeconds(distance)
-            for i in 1..<distance.count where axis[i] > axis[i - 1] {
-                let seconds = axis[i] - axis[i - 1]
-                speeds.append(((distance.values[i] - distance.values[i - 1]) / seconds, seconds))
+        for source in [ValueSource.speedSamples, .distanceSamples, .positions] {
+            speeds = speedsWithDurations(from: source, columns)
+            if speeds.contains(where: { $0.speed != 0 }) {
+                summary.speedSource = source
+                break
             }
-        } else if position.count > 1 {
-            summary.speedSource = .positions
-            let axis = sampleAxisSeconds(position)
-            for i in 1..<position.count where axis[i] > axis[i - 1] {
-                let seconds = axis[i] - axis[i - 1]
-                let meters = Geography.haversineMeters(
-                    position.values[i - 1], position.secondValues[i - 1], position.values[i], position.secondValues[i])
-                speeds.append((meters / seconds, seconds))
-            }
+            speeds = []
         }
 
         if speeds.isEmpty {
-            summary.speedSource = .none
             summary.movingSeconds = summary.timerSeconds
         } else {
             let threshold = options.movingThresholdKilometersPerHour / 3.6
@@ -218,6 +206,31 @@ public enum Summarizer {
         }
         if let meters = summary.distanceMeters, let seconds = summary.timerSeconds, seconds > 0 {
             summary.averageSpeed = meters / seconds
+        }
+    }
+
+    /// Speeds in m/s with the seconds each lasted: speed samples with their weights, or each interval
+    /// between consecutive distance samples or positions (distance / time).
+    private static func speedsWithDurations(from source: ValueSource, _ columns: ActivityColumns) -> [(speed: Double, seconds: Double)] {
+        switch source {
+        case .speedSamples:
+            return Array(zip(columns[.speed].values, Metrics.sampleWeights(columns[.speed])))
+        case .distanceSamples, .positions:
+            let column = columns[source == .positions ? .position : .distance]
+            guard column.count > 1 else { return [] }
+            let axis = sampleAxisSeconds(column)
+            var speeds: [(speed: Double, seconds: Double)] = []
+            for i in 1..<column.count where axis[i] > axis[i - 1] {
+                let seconds = axis[i] - axis[i - 1]
+                let meters = source == .positions
+                    ? Geography.haversineMeters(
+                        column.values[i - 1], column.secondValues[i - 1], column.values[i], column.secondValues[i])
+                    : column.values[i] - column.values[i - 1]
+                speeds.append((meters / seconds, seconds))
+            }
+            return speeds
+        case .none:
+            return []
         }
     }
 

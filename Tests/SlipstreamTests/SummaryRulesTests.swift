@@ -141,6 +141,23 @@ import Testing
         #expect(s.startPosition == nil && s.centerPosition == nil && s.polyline == nil)
     }
 
+    @Test func allZeroSpeedIsNoSpeedSensorNotAStandstill() throws {
+        // An indoor trainer reports speed 0 and distance 0 throughout: moving time is timer time.
+        let speed = [0, 10, 20].map { sample($0, #""speed_meters_per_second":0"#) }.joined(separator: ",")
+        let distance = [0, 10, 20].map { sample($0, #""distance_meters":0"#) }.joined(separator: ",")
+        let trainer = #"{"movement_data":{"speed_samples":[\#(speed)]},"distance_data":{"detailed":{"distance_samples":[\#(distance)]}}}"#
+        let indoor = try summary(trainer)
+        #expect(indoor.speedSource == .none && indoor.maxSpeed == nil)
+        #expect(indoor.timerSeconds == 30 && indoor.movingSeconds == 30)
+        #expect(indoor.distanceMeters == 0 && indoor.averageSpeed == 0)
+
+        // Speed all 0 but the distance moves: speed comes from the distance samples.
+        let moving = [(0, 0), (10, 50), (20, 100)].map { sample($0.0, #""distance_meters":\#($0.1)"#) }.joined(separator: ",")
+        let wheel = #"{"movement_data":{"speed_samples":[\#(speed)]},"distance_data":{"detailed":{"distance_samples":[\#(moving)]}}}"#
+        let outdoor = try summary(wheel)
+        #expect(outdoor.speedSource == .distanceSamples && outdoor.maxSpeed == 5 && outdoor.movingSeconds == 20)
+    }
+
     @Test func pausesOnTheTimerAxisWeighNothing() throws {
         // A 10-minute stop at 20 s: timestamps jump 600 s, timer_duration_seconds goes on by 10.
         let list = [(0, 0.0, 5.0), (10, 10, 5), (20, 20, 0), (620, 30, 5)].map {
