@@ -18,9 +18,14 @@ let package = Package(
             pkgConfig: "yajl",
             providers: [.apt(["libyajl-dev"])]
         ),
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
         .target(
             name: "Slipstream",
-            dependencies: ["CYajl", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["CYajl", "CArchive", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .target(
             name: "SlipstreamBench",

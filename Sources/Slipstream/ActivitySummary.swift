@@ -59,6 +59,8 @@ public struct ActivitySummary: Equatable, Sendable {
     public var polyline: String?
     /// Metadata `end_time` minus `start_time`.
     public var elapsedSeconds: Double?
+    /// Metadata `start_time`, UTC epoch microseconds.
+    public var startTime: Int64?
     /// Stored samples per channel, indexed by ``Channel/rawValue``.
     public var samples: [Int] = Array(repeating: 0, count: Channel.allCases.count)
     /// Samples not stored per channel (null or missing value or time, heart rate of 0 or below).
@@ -115,6 +117,7 @@ public enum Summarizer {
             summary.gaps[channel.rawValue] = gaps(column, longerThan: options.pauseGapSeconds)
         }
         summary.timestampsWithoutOffset = columns.timestampsWithoutOffset
+        summary.startTime = startTime
         if let startTime, let endTime {
             summary.elapsedSeconds = Double(endTime - startTime) / 1e6
         }

@@ -147,12 +147,26 @@ public final class FileSink {
 }
 
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }
+private func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
+
+/// The path to remove when interrupted; read by a signal handler, so a raw C string.
+private let interruptedOutputPath = InterruptPath()
+
+private final class InterruptPath: @unchecked Sendable {
+    // Written only by the main thread before and after a batch; read by the signal handler.
+    nonisolated(unsafe) private var path: UnsafeMutablePointer<CChar>?
+    func store(_ value: UnsafeMutablePointer<CChar>?) { path = value }
+    func load() -> UnsafeMutablePointer<CChar>? { path }
+}
+
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { write(fd, buffer, count) }
 
 /// Standard error, unbuffered, for diagnostics.
 public enum StandardError {
-    public static func writeLine(_ text: String) {
-        var line = text + "\n"
+    public static func writeLine(_ text: String) { write(text + "\n") }
+
+    public static func write(_ text: String) {
+        var line = text
         line.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -169,6 +183,81 @@ public enum FileSystem {
     /// Removes a file; true when it is gone.
     @discardableResult
     public static func remove(_ path: String) -> Bool { unlink(path) == 0 }
+
+    /// What a path names, following symbolic links to files but not to directories (no walk loops).
+    public enum Kind: Sendable { case file, directory, other, missing }
+
+    public static func kind(of path: String) -> Kind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        var mode = info.st_mode & S_IFMT
+        if mode == S_IFLNK {
+            guard stat(path, &info) == 0 else { return .missing }
+            mode = info.st_mode & S_IFMT
+            return mode == S_IFREG ? .file : .other
+        }
+        return mode == S_IFREG ? .file : mode == S_IFDIR ? .directory : .other
+    }
+
+    /// Size in bytes of a file; 0 when unknown.
+    public static func size(of path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// The names in a directory, sorted bytewise, without `.` and `..`.
+    public static func contents(of directory: String) throws(SlipstreamError) -> [String] {
+        guard let handle = opendir(directory) else {
+            throw SlipstreamError(.inputUnreadable, "cannot open directory: \(String(cString: strerror(errno)))", source: directory)
+        }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Renames `from` to `to`, replacing `to` (atomic within one file system).
+    public static func rename(_ from: String, to: String) throws(SlipstreamError) {
+        guard systemRename(from, to) == 0 else {
+            throw SlipstreamError(.outputFailed, "cannot rename \(from): \(String(cString: strerror(errno)))", source: to)
+        }
+    }
+
+    /// Removes `path` if the process is interrupted (SIGINT, SIGTERM, SIGHUP) before
+    /// ``forgetOnInterrupt()``: an unfinished output file is never left behind.
+    public static func removeOnInterrupt(_ path: String) {
+        let copy = strdup(path)
+        interruptedOutputPath.store(copy)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber) { number in
+                if let path = interruptedOutputPath.load() { unlink(path) }
+                _exit(128 + number)
+            }
+        }
+    }
+
+    /// Leaves the file in place on interrupt again.
+    public static func forgetOnInterrupt() {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, SIG_DFL) }
+        if let old = interruptedOutputPath.load() {
+            interruptedOutputPath.store(nil)
+            free(old)
+        }
+    }
+
+    /// This process's id.
+    public static var processID: Int { Int(getpid()) }
+
+    /// Number of processors this process may run on.
+    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// Whether standard error is a terminal (progress lines are drawn only then).
+    public static var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 
     /// A path in the temporary directory that no other process of this name uses.
     public static func temporaryPath(named stem: String, extension suffix: String) -> String {

@@ -101,12 +101,14 @@ struct JSONWriter {
             appendLiteral("null")
             return
         }
+        Self.appendNumber(value, to: &bytes)
+    }
+
+    /// A finite Double as the shortest text that reads back to it, integral values without `.0`
+    /// (JSON and CSV write numbers alike).
+    static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
         if value == value.rounded(), abs(value) < 1e15 {
-            if value == 0 && value.sign == .minus {
-                appendLiteral("0")
-            } else {
-                appendDecimal(Int64(value))
-            }
+            appendDecimal(value == 0 ? 0 : Int64(value), to: &bytes)
         } else {
             bytes.append(contentsOf: value.description.utf8)
         }
@@ -138,7 +140,9 @@ struct JSONWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    private mutating func appendDecimal(_ value: Int64) {
+    private mutating func appendDecimal(_ value: Int64) { Self.appendDecimal(value, to: &bytes) }
+
+    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, enough for 20 digits

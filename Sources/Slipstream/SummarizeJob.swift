@@ -21,22 +21,55 @@ public struct SummarizeJob: Sendable {
     /// - Returns: the exit code: 0, 65 (bad data, including valid JSON that is not an activity
     ///   payload), 66 (unreadable input) or 74 (output failed).
     public func run(diagnostic: (String) -> Void) -> Int32 {
+        OneInputRun.run(inputPath: inputPath, options: options, diagnostic: diagnostic) { sink, problem in
+            SummaryWriter(
+                format: format, pretty: pretty, prefer: options.prefer,
+                output: { bytes throws(SlipstreamError) in try sink.write(bytes) }, problem: problem)
+        } finish: { writer in
+            try? writer.flushHeld()
+        }
+    }
+}
+
+/// `slipstream columns`: one input in, its activities' samples out as rows.
+public struct ColumnsJob: Sendable {
+    public var inputPath: String
+    public var format: ColumnsFormat
+
+    public init(inputPath: String = "-", format: ColumnsFormat = .csv) {
+        self.inputPath = inputPath
+        self.format = format
+    }
+
+    /// Runs the job, writing rows to standard output; exit codes as ``SummarizeJob/run(diagnostic:)``.
+    public func run(diagnostic: (String) -> Void) -> Int32 {
+        OneInputRun.run(inputPath: inputPath, options: SummaryOptions(), diagnostic: diagnostic) { sink, problem in
+            ColumnsWriter(format: format, output: { bytes throws(SlipstreamError) in try sink.write(bytes) }, problem: problem)
+        } finish: { _ in }
+    }
+}
+
+/// Reads one input (a file or standard input) into a consumer writing to standard output.
+enum OneInputRun {
+    static func run<Consumer: ActivityConsumer>(
+        inputPath: String, options: SummaryOptions, diagnostic: (String) -> Void,
+        consumer makeConsumer: (FileSink, @escaping (SlipstreamError) -> Void) -> Consumer,
+        finish: (Consumer) -> Void
+    ) -> Int32 {
         let sink = FileSink()
         var problems = 0
         var failure: SlipstreamError?
         withoutActuallyEscaping(diagnostic) { diagnostic in
-            let writer = SummaryWriter(
-                format: format, pretty: pretty, prefer: options.prefer, output: { bytes throws(SlipstreamError) in try sink.write(bytes) },
-                problem: { error in
-                    problems += 1
-                    diagnostic("slipstream: \(error)")
-                })
+            let consumer = makeConsumer(sink) { error in
+                problems += 1
+                diagnostic("slipstream: \(error)")
+            }
             do {
                 var source = try FileSource(path: inputPath)
-                _ = try ActivityReader(options: options).read(&source, into: writer)
+                _ = try ActivityReader(options: options).read(&source, into: consumer)
             } catch let error as SlipstreamError {
                 failure = error
-                try? writer.flushHeld()
+                finish(consumer)
             } catch {
                 failure = SlipstreamError(.outputFailed, "\(error)")
             }

@@ -27,6 +27,8 @@ public final class SummaryWriter: ActivityConsumer {
     private let format: OutputFormat
     private let pretty: Bool
     private let prefer: SummaryOptions.Preference
+    /// Where the activities come from (`archive.tar.gz!dir/ride.json`), written as `slipstream.source`.
+    public var source: String?
     private let output: ([UInt8]) throws -> Void
     private let onProblem: (SlipstreamError) -> Void
     private var held: [[UInt8]] = []
@@ -50,7 +52,7 @@ public final class SummaryWriter: ActivityConsumer {
 
     public func activity(_ record: ActivityRecord) throws {
         var writer = JSONWriter()
-        Self.encode(record, prefer: prefer, into: &writer)
+        Self.encode(record, prefer: prefer, source: source, into: &writer)
         switch format {
         case .ndjson:
             var bytes = pretty ? prettyPrinted(writer.bytes) : writer.bytes
@@ -89,9 +91,41 @@ public final class SummaryWriter: ActivityConsumer {
         if format == .json && !held.isEmpty { try payloadEnded(user: user) }
     }
 
+    /// `{"slipstream":{"source":…,"error":{"kind":…,"message":…,"line":…,"column":…,"byte":…,"path":…}}}`
+    /// and a newline: what a batch writes in place of an input (or a part of one) that failed.
+    public static func errorRecord(_ error: SlipstreamError, source: String) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("slipstream")
+        writer.beginObject()
+        writer.key("source")
+        writer.string(source)
+        writer.key("error")
+        writer.beginObject()
+        writer.key("kind")
+        writer.string(error.kind.rawValue)
+        writer.key("message")
+        writer.string(error.message)
+        writer.key("line")
+        if let line = error.line { writer.integer(line) } else { writer.null() }
+        writer.key("column")
+        if let column = error.column { writer.integer(column) } else { writer.null() }
+        writer.key("byte")
+        if let byte = error.byteOffset { writer.integer(byte) } else { writer.null() }
+        writer.key("path")
+        if let path = error.jsonPath { writer.string(path) } else { writer.null() }
+        writer.endObject()
+        writer.endObject()
+        writer.endObject()
+        writer.appendNewline()
+        return writer.bytes
+    }
+
     /// Encodes one record as a Terra Activity object (see the file comment). With `prefer` provider,
     /// a value the payload carried fills its Terra field and ours goes under `slipstream.computed`.
-    static func encode(_ record: ActivityRecord, prefer: SummaryOptions.Preference = .computed, into writer: inout JSONWriter) {
+    static func encode(
+        _ record: ActivityRecord, prefer: SummaryOptions.Preference = .computed, source: String? = nil, into writer: inout JSONWriter
+    ) {
         let summary = record.summary
         var fromProvider: [RawJSON?] = Array(repeating: nil, count: SummaryField.allCases.count)
         for (field, value) in record.providerValues { fromProvider[field.rawValue] = value }
@@ -111,6 +145,10 @@ public final class SummaryWriter: ActivityConsumer {
 
         writer.key("slipstream")
         writer.beginObject()
+        if let source {
+            writer.key("source")
+            writer.string(source)
+        }
         writer.key("user_id")
         if let id = record.userID { writer.string(id) } else { writer.null() }
         writer.key("provider_name")

@@ -12,11 +12,13 @@ struct SlipstreamCommand: ParsableCommand {
             66 input not found or unreadable, 74 output error.
             """,
         version: "0.1.0",
-        subcommands: [Summarize.self, Generate.self, Bench.self]
+        subcommands: [Summarize.self, Batch.self, Columns.self, Generate.self, Bench.self]
     )
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension BatchFormat: ExpressibleByArgument {}
+extension ColumnsFormat: ExpressibleByArgument {}
 extension SummaryOptions.Zeros: ExpressibleByArgument {}
 extension SummaryOptions.Preference: ExpressibleByArgument {}
 
@@ -45,6 +47,77 @@ struct Summarize: ParsableCommand {
     func run() throws {
         let job = SummarizeJob(inputPath: input, format: format, pretty: pretty, options: try metrics.summaryOptions())
         let code = job.run(diagnostic: StandardError.writeLine)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct Batch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Summarize many payloads (files, directories, archives) on every core.",
+        discussion: """
+            Each PATH is a payload file, a directory (walked recursively for .json, .ndjson and .json.gz), \
+            or an archive (.tar, .tar.gz, .tgz, .tar.zst, .zip) whose .json, .ndjson and .json.gz members \
+            are decompressed straight into the parser. Other names are skipped and counted. Each output \
+            line carries slipstream.source; a payload that fails becomes an error record and a line on \
+            standard error, and the batch goes on. Exit 0 when none failed, 65 when any did, 74 when the \
+            output could not be written.
+            """)
+
+    @Argument(help: "Payload files, directories and archives.")
+    var paths: [String]
+
+    @Option(help: "Payloads in flight at once (default: the number of cores).")
+    var jobs = FileSystem.processorCount
+
+    @Flag(help: "Write each payload's output as soon as it is done, not in input order.")
+    var unordered = false
+
+    @Option(help: "ndjson: one Activity per line; csv: one row per activity (columns in the README).")
+    var format: BatchFormat = .ndjson
+
+    @Option(name: .shortAndLong, help: "Write to FILE (renamed into place when the batch has run) instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Stop at the first payload that fails.")
+    var failFast = false
+
+    @Flag(name: .shortAndLong, help: "No progress line and no final line on standard error.")
+    var quiet = false
+
+    @OptionGroup(title: "Summaries (docs/METRICS.md)")
+    var metrics: MetricOptions
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
+        guard !paths.isEmpty else { throw ValidationError("give at least one file, directory or archive") }
+    }
+
+    func run() throws {
+        let job = BatchJob(
+            paths: paths, jobs: jobs, ordered: !unordered, format: format, failFast: failFast, options: try metrics.summaryOptions())
+        let code = job.run(
+            outputPath: output, quiet: quiet, showProgress: FileSystem.standardErrorIsTerminal, diagnostic: StandardError.writeLine)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct Columns: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write every activity's samples as a table, one row per instant (for pandas, DuckDB, spreadsheets).",
+        discussion: """
+            Columns: activity,timestamp,timer_seconds,heart_rate,power,cadence,speed,distance,elevation,lat,lng. \
+            Rows are the union of the channels' timestamps in time order (UTC, microseconds, Z); a channel \
+            with no sample at an instant leaves its cell empty (null in NDJSON).
+            """)
+
+    @Argument(help: "The payload file; '-' or nothing reads standard input.")
+    var input: String = "-"
+
+    @Option(help: "csv (with a header) or ndjson (one object per row).")
+    var format: ColumnsFormat = .csv
+
+    func run() throws {
+        let code = ColumnsJob(inputPath: input, format: format).run(diagnostic: StandardError.writeLine)
         if code != 0 { throw ExitCode(code) }
     }
 }

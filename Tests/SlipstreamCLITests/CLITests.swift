@@ -168,4 +168,72 @@ private func json(_ line: Substring) throws -> [String: Any] {
         #expect(lines[2].hasPrefix("yajl no-op") && lines[2].hasSuffix("1.00x"))
         #expect(!table.stdout.contains("JSONDecoder"))
     }
+
+    private func scratchDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "slipstream-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func batchWritesItsOutputFileOnlyWhenDoneAndSaysHowItWent() throws {
+        let outputDir = try scratchDirectory()
+        let dir = outputDir + "/in"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: outputDir) }
+        try FileManager.default.copyItem(atPath: example, toPath: dir + "/good.json")
+        try Data("{\"data\":[".utf8).write(to: URL(fileURLWithPath: dir + "/broken.json"))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/readme.md"))
+
+        let result = try run(["batch", "--jobs", "2", "--output", outputDir + "/out.ndjson", dir])
+        #expect(result.status == 65)
+        #expect(result.stdout.isEmpty)
+        let lines = try String(contentsOfFile: outputDir + "/out.ndjson", encoding: .utf8).split(separator: "\n")
+        // broken.json comes first by name: its error record, then the example's two activities.
+        #expect(lines.count == 3)
+        let error = try json(lines[0])["slipstream"] as? [String: Any]
+        #expect(error?["source"] as? String == dir + "/broken.json")
+        #expect((error?["error"] as? [String: Any])?["kind"] as? String == "malformed-json")
+        #expect((try json(lines[1])["slipstream"] as? [String: Any])?["source"] as? String == dir + "/good.json")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: outputDir).filter { $0.contains("partial") }
+        #expect(leftovers.isEmpty)
+        let stderr = result.stderr.split(separator: "\n")
+        #expect(stderr.count == 2)
+        #expect(stderr[0].hasPrefix("slipstream: \(dir)/broken.json:1:10 (byte 9): "))
+        #expect(stderr[1].hasPrefix("slipstream: 2 payloads, 2 activities, 1 failed in "))
+        #expect(stderr[1].hasSuffix("MB/s); 1 skipped (not .json, .ndjson or .json.gz)"))
+
+        let quiet = try run(["batch", "--quiet", "--format", "csv", dir + "/good.json"])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty)
+        #expect(quiet.stdout.split(separator: "\n").count == 3)
+        #expect(quiet.stdout.hasPrefix("source,summary_id,start_time,error_kind,"))
+    }
+
+    @Test func batchOutputThatCannotBeWrittenIs74AndLeavesNoFile() throws {
+        let result = try run(["batch", "--output", "/nonexistent-dir/out.ndjson", example])
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("cannot create"))
+    }
+
+    @Test func columnsAreTheUnionOfTheChannelsTimestamps() throws {
+        // Heart rate at 0 s and 2 s, power at 1 s and 2 s (with timers), a position at 0 s.
+        let payload = """
+            {"metadata":{"summary_id":"u"},
+             "heart_rate_data":{"detailed":{"hr_samples":[{"timestamp":"2024-01-01T10:00:02Z","bpm":120},{"timestamp":"2024-01-01T10:00:00Z","bpm":100}]}},
+             "power_data":{"power_samples":[{"timestamp":"2024-01-01T10:00:01.5Z","watts":200,"timer_duration_seconds":1.5},{"timestamp":"2024-01-01T10:00:02Z","watts":0,"timer_duration_seconds":2}]},
+             "position_data":{"position_samples":[{"timestamp":"2024-01-01T10:00:00Z","coords_lat_lng_deg":[45.5,7.25]}]}}
+            """
+        let csv = try run(["columns"], stdin: payload)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(csv.stdout == """
+            activity,timestamp,timer_seconds,heart_rate,power,cadence,speed,distance,elevation,lat,lng
+            u,2024-01-01T10:00:00.000000Z,,100,,,,,,45.5,7.25
+            u,2024-01-01T10:00:01.500000Z,1.5,,200,,,,,,
+            u,2024-01-01T10:00:02.000000Z,2,120,0,,,,,,
+
+            """)
+        let ndjson = try run(["columns", "--format", "ndjson"], stdin: payload)
+        let rows = ndjson.stdout.split(separator: "\n")
+        #expect(rows.count == 3)
+        #expect(rows[1] == #"{"activity":"u","timestamp":"2024-01-01T10:00:01.500000Z","timer_seconds":1.5,"heart_rate":null,"power":200,"cadence":null,"speed":null,"distance":null,"elevation":null,"lat":null,"lng":null}"#)
+    }
 }

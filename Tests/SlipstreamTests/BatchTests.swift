@@ -1,0 +1,234 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Slipstream
+
+/// `slipstream batch` over directories and archives that each test builds with the system's tar,
+/// gzip, zstd and zip.
+@Suite struct BatchTests {
+    /// A Terra envelope with one activity whose heart rate is `bpm`, one sample each 10 s.
+    static func payload(_ id: String, _ bpm: [Int]) -> String {
+        let samples = bpm.enumerated().map { i, v in
+            #"{"timestamp":"2024-05-04T07:00:\#(i * 10 < 10 ? "0" : "")\#(i * 10)Z","bpm":\#(v)}"#
+        }
+        return #"{"type":"activity","user":{"user_id":"u1","provider":"XOSS"},"data":[{"metadata":{"summary_id":"\#(id)","start_time":"2024-05-04T09:00:00+02:00"},"heart_rate_data":{"detailed":{"hr_samples":[\#(samples.joined(separator: ","))]}}}]}"#
+    }
+
+    /// A fresh directory under /tmp, removed by the caller.
+    final class Scratch {
+        let path: String
+        init() throws {
+            path = NSTemporaryDirectory() + "slipstream-batch-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+
+        func write(_ relative: String, _ text: String) throws {
+            try write(relative, Data(text.utf8))
+        }
+
+        func write(_ relative: String, _ data: Data) throws {
+            let url = URL(fileURLWithPath: path + "/" + relative)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        }
+
+        /// Runs a tool in this directory; its exit status must be 0.
+        func run(_ tool: String, _ arguments: [String]) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [tool] + arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: path)
+            try process.run()
+            process.waitUntilExit()
+            try #require(process.terminationStatus == 0, "\(tool) \(arguments) failed")
+        }
+
+        func gzip(_ text: String, to relative: String) throws {
+            try write(relative + ".src", text)
+            try run("sh", ["-c", "gzip -c '\(relative).src' > '\(relative)' && rm '\(relative).src'"])
+        }
+    }
+
+    /// What a batch wrote, line by line, and what it said on the side.
+    struct Outcome {
+        var report: BatchReport
+        var lines: [String]
+        var diagnostics: [String]
+
+        var records: [[String: Any]] {
+            lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        }
+        var sources: [String] { records.compactMap { ($0["slipstream"] as? [String: Any])?["source"] as? String } }
+        var errors: [[String: Any]] { records.compactMap { ($0["slipstream"] as? [String: Any])?["error"] as? [String: Any] } }
+        var summaryIDs: [String] { records.compactMap { ($0["metadata"] as? [String: Any])?["summary_id"] as? String } }
+    }
+
+    final class Collected: Sendable {
+        let output = Mutex<[UInt8]>([])
+        let diagnostics = Mutex<[String]>([])
+    }
+
+    func batch(_ paths: [String], in scratch: Scratch, jobs: Int = 2, ordered: Bool = true, format: BatchFormat = .ndjson, failFast: Bool = false) -> Outcome {
+        let collected = Collected()
+        let job = BatchJob(
+            paths: paths.map { scratch.path + "/" + $0 }, jobs: jobs, ordered: ordered, format: format, failFast: failFast,
+            pipeBytes: 1 << 17)
+        let report = job.run(
+            output: { bytes in collected.output.withLock { $0.append(contentsOf: bytes) } },
+            diagnostic: { line in collected.diagnostics.withLock { $0.append(line) } })
+        let text = collected.output.withLock { String(decoding: $0, as: UTF8.self) }
+        let prefix = scratch.path + "/"
+        let lines = text.split(separator: "\n").map { $0.replacingOccurrences(of: prefix, with: "") }
+        return Outcome(
+            report: report, lines: lines,
+            diagnostics: collected.diagnostics.withLock { $0 }.map { $0.replacingOccurrences(of: prefix, with: "") })
+    }
+
+    /// rides/a.json, rides/deep/b.ndjson (two payloads), rides/deep/c.json.gz, rides/notes.txt.
+    func makeRides(_ scratch: Scratch) throws {
+        try scratch.write("rides/a.json", Self.payload("a", [100, 120]))
+        try scratch.write("rides/deep/b.ndjson", Self.payload("b1", [130]) + "\n" + Self.payload("b2", [140, 150]) + "\n")
+        try scratch.gzip(Self.payload("c", [90, 110, 130]), to: "rides/deep/c.json.gz")
+        try scratch.write("rides/notes.txt", "not a payload")
+    }
+
+    @Test func walksDirectoriesInNameOrderAndSkipsOtherNames() throws {
+        let scratch = try Scratch()
+        try makeRides(scratch)
+        let outcome = batch(["rides"], in: scratch)
+        #expect(outcome.sources == ["rides/a.json", "rides/deep/b.ndjson", "rides/deep/b.ndjson", "rides/deep/c.json.gz"])
+        #expect(outcome.summaryIDs == ["a", "b1", "b2", "c"])
+        #expect(outcome.report.payloads == 3 && outcome.report.activities == 4)
+        #expect(outcome.report.failed == 0 && outcome.report.skipped == 1)
+        // a: 100 and 120 weigh 10 s each; c: 90, 110, 130 each 10 s.
+        let hr = outcome.records.map { (($0["heart_rate_data"] as? [String: Any])?["summary"] as? [String: Any])?["avg_hr_bpm"] as? Double }
+        #expect(hr == [110, 130, 145, 110])
+        #expect(outcome.diagnostics.isEmpty)
+    }
+
+    @Test(arguments: [("tar", "rides.tar"), ("tar.gz", "rides.tar.gz"), ("tar.zst", "rides.tar.zst"), ("zip", "rides.zip")])
+    func readsArchiveMembersInOrder(kind: String, name: String) throws {
+        let scratch = try Scratch()
+        try makeRides(scratch)
+        switch kind {
+        case "tar": try scratch.run("tar", ["cf", name, "rides"])
+        case "tar.gz": try scratch.run("tar", ["czf", name, "rides"])
+        case "tar.zst": try scratch.run("sh", ["-c", "tar cf - rides | zstd -q -o \(name)"])
+        default: try scratch.run("sh", ["-c", "zip -q -r \(name) rides"])
+        }
+        for jobs in [1, 2] {
+            let outcome = batch([name], in: scratch, jobs: jobs)
+            // tar and zip keep the order the tools stored; compare as sets, and the count.
+            #expect(Set(outcome.sources) == [
+                "\(name)!rides/a.json", "\(name)!rides/deep/b.ndjson", "\(name)!rides/deep/c.json.gz",
+            ])
+            #expect(outcome.sources.count == 4)
+            #expect(Set(outcome.summaryIDs) == ["a", "b1", "b2", "c"])
+            #expect(outcome.report.payloads == 3 && outcome.report.activities == 4)
+            #expect(outcome.report.failed == 0 && outcome.report.skipped == 1)
+        }
+    }
+
+    @Test func emptyArchiveIsNoPayloadAndNoFailure() throws {
+        let scratch = try Scratch()
+        try scratch.run("tar", ["cf", "empty.tar", "--files-from", "/dev/null"])
+        try scratch.run("sh", ["-c", "tar czf empty.tar.gz --files-from /dev/null"])
+        let outcome = batch(["empty.tar", "empty.tar.gz"], in: scratch)
+        #expect(outcome.report == BatchReport(seconds: outcome.report.seconds))
+        #expect(outcome.lines.isEmpty)
+    }
+
+    @Test func badMembersBecomeErrorRecordsAndTheBatchGoesOn() throws {
+        let scratch = try Scratch()
+        try scratch.write("in/1-good.json", Self.payload("good", [100]))
+        try scratch.write("in/2-not-json.json", "hello")
+        // The first activity closes before the cut: it is kept, then the error.
+        try scratch.write("in/3-cut.json", #"{"data":[{"metadata":{"summary_id":"kept"}},{"metadata":"#)
+        // Thousands of samples: the first 200 compressed bytes cannot hold the activity's end.
+        let big = Self.payload("big", (0..<3000).map { 60 + ($0 * 7919) % 120 })
+        try scratch.gzip(big, to: "in/4-truncated.json.gz")
+        try scratch.run("sh", ["-c", "head -c 200 in/4-truncated.json.gz > in/4t.json.gz && mv in/4t.json.gz in/4-truncated.json.gz"])
+        try scratch.write("in/5-sleep.json", #"{"type":"sleep","data":[]}"#)
+        try scratch.write("in/6-good.json", Self.payload("last", [80]))
+        try scratch.run("tar", ["--sort=name", "-czf", "in.tgz", "in"])
+
+        for jobs in [1, 2] {
+            let outcome = batch(["in.tgz"], in: scratch, jobs: jobs)
+            #expect(outcome.summaryIDs == ["good", "kept", "last"])
+            #expect(outcome.report.payloads == 6 && outcome.report.activities == 3 && outcome.report.failed == 4)
+            let errors = outcome.errors
+            #expect(errors.map { $0["kind"] as? String } == ["malformed-json", "malformed-json", "damaged-archive", "not-activity-payload"])
+            // "hello": yajl stops after its first byte; the cut one ends after all its 56 bytes.
+            #expect(errors[0]["line"] as? Int == 1 && errors[0]["column"] as? Int == 2 && errors[0]["byte"] as? Int == 1)
+            #expect(errors[1]["byte"] as? Int == 56 && errors[1]["column"] as? Int == 57)
+            #expect(errors[1]["path"] as? String == "$.data[1].metadata")
+            #expect((errors[2]["message"] as? String)?.contains("truncated") == true)
+            #expect(outcome.sources.filter { $0.hasPrefix("in.tgz!in/") }.count == outcome.lines.count)
+            #expect(outcome.diagnostics.count == 4)
+            #expect(outcome.diagnostics[1].hasPrefix("slipstream: in.tgz!in/3-cut.json:1:57 (byte 56)"))
+        }
+    }
+
+    @Test func truncatedArchiveKeepsWhatCameBeforeTheDamage() throws {
+        let scratch = try Scratch()
+        for i in 0..<20 {
+            try scratch.write("many/\(i < 10 ? "0" : "")\(i).json", Self.payload("r\(i)", [100 + i]) + String(repeating: " ", count: 20_000))
+        }
+        try scratch.run("sh", ["-c", "tar --sort=name -cf - many | gzip -1 > full.tgz && head -c $(( $(stat -c %s full.tgz) / 2 )) full.tgz > half.tgz"])
+        let outcome = batch(["half.tgz"], in: scratch)
+        #expect(outcome.report.failed == 1)
+        #expect(outcome.errors.count == 1 && outcome.errors[0]["kind"] as? String == "damaged-archive")
+        let kept = outcome.summaryIDs
+        #expect(!kept.isEmpty && kept.count < 20)
+        #expect(kept == (0..<kept.count).map { "r\($0)" })
+    }
+
+    @Test func jobsChangeNothingButSpeedAndUnorderedOnlyTheOrder() throws {
+        let scratch = try Scratch()
+        for i in 0..<30 { try scratch.write("set/p\(i < 10 ? "0" : "")\(i).json", Self.payload("p\(i)", [60 + i, 70 + i])) }
+        try scratch.run("tar", ["--sort=name", "-czf", "set.tgz", "set"])
+        let one = batch(["set.tgz", "set"], in: scratch, jobs: 1)
+        let three = batch(["set.tgz", "set"], in: scratch, jobs: 3)
+        let unordered = batch(["set.tgz", "set"], in: scratch, jobs: 3, ordered: false)
+        #expect(one.lines.count == 60)
+        #expect(three.lines == one.lines)
+        #expect(unordered.lines.sorted() == one.lines.sorted())
+        #expect(one.report.payloads == 60 && three.report.payloads == 60 && unordered.report.payloads == 60)
+    }
+
+    @Test func failFastStopsAtTheFirstFailure() throws {
+        let scratch = try Scratch()
+        for i in 0..<10 { try scratch.write("ff/\(i).json", i == 2 ? "[" : Self.payload("f\(i)", [100])) }
+        let outcome = batch(["ff"], in: scratch, jobs: 1, failFast: true)
+        #expect(outcome.report.failed == 1 && outcome.report.stoppedEarly)
+        #expect(outcome.summaryIDs == ["f0", "f1"])
+        #expect(outcome.report.payloads == 3)
+    }
+
+    @Test func csvHasAStableHeaderAndErrorRows() throws {
+        let scratch = try Scratch()
+        try scratch.write("c/a.json", Self.payload("a", [100, 120]))
+        try scratch.write("c/b.json", "{")
+        let outcome = batch(["c"], in: scratch, format: .csv)
+        #expect(outcome.lines.count == 3)
+        #expect(outcome.lines[0] == SummaryTable.columns.joined(separator: ","))
+        let a = outcome.lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        #expect(a.count == SummaryTable.columns.count)
+        #expect(a[0] == "c/a.json" && a[1] == "a" && a[2] == "2024-05-04T07:00:00.000000Z")
+        #expect(a[SummaryTable.columns.firstIndex(of: "avg_hr_bpm")!] == "110")
+        #expect(a[SummaryTable.columns.firstIndex(of: "user_id")!] == "u1")
+        let b = outcome.lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        #expect(b.count == SummaryTable.columns.count)
+        #expect(b[0] == "c/b.json" && b[3] == "malformed-json" && b[7] == "1")
+        #expect(b[8...].allSatisfy { $0.isEmpty })
+    }
+
+    @Test func missingPathIsAFailureNotACrash() throws {
+        let scratch = try Scratch()
+        let outcome = batch(["nowhere.json", "nowhere-dir/"], in: scratch)
+        #expect(outcome.report.failed == 2 && outcome.report.payloads == 2)
+        #expect(outcome.errors.map { $0["kind"] as? String } == ["input-unreadable", "input-unreadable"])
+    }
+}
