@@ -97,9 +97,9 @@ public struct BatchJob: Sendable {
             timer = source
         }
 
+        state.addInputBytes(paths.reduce(0) { $0 + Self.inputBytes(at: $1) })
         for path in paths {
             if state.shouldStop { break }
-            state.addInputBytes(FileSystem.kind(of: path) == .file ? FileSystem.size(of: path) : 0)
             switch FileSystem.kind(of: path) {
             case .directory:
                 walk(directory: path, state)
@@ -115,6 +115,23 @@ public struct BatchJob: Sendable {
         var report = state.report
         report.seconds = BatchClock.now() - started
         return report
+    }
+
+    /// Bytes on disk of what a path gives to read (for progress): a file's size, or the sizes of the
+    /// payload files below a directory.
+    private static func inputBytes(at path: String) -> Int {
+        switch FileSystem.kind(of: path) {
+        case .file: return FileSystem.size(of: path)
+        case .directory:
+            let names = (try? FileSystem.contents(of: path)) ?? []
+            return names.reduce(0) { total, name in
+                let child = path.hasSuffix("/") ? path + name : path + "/" + name
+                let kind = FileSystem.kind(of: child)
+                guard kind == .directory || [.json, .gzipJSON].contains(NameKind(name)) else { return total }
+                return total + inputBytes(at: child)
+            }
+        case .other, .missing: return 0
+        }
     }
 
     private func walk(directory: String, _ state: BatchState) {
@@ -136,7 +153,6 @@ public struct BatchJob: Sendable {
                     state.skip()
                     continue
                 }
-                state.addInputBytes(FileSystem.size(of: path))
                 readFile(path, kind: kind, explicit: false, state)
             case .other, .missing: state.skip()
             }

@@ -1,5 +1,6 @@
 // Inputs for benchmarks: generated payload files and the columns of their activities.
 
+import Foundation
 import Slipstream
 
 public enum BenchPayloads {
@@ -36,5 +37,24 @@ public enum BenchPayloads {
         let keeper = Keeper()
         _ = try ActivityReader().read(&source, into: keeper)
         return keeper.kept
+    }
+
+    /// A `.tar.gz` of `count` one-hour payloads (seeds 1...count, ~2.4 MB each), written once per
+    /// process into the temporary directory; returns its path.
+    public static func archive(payloads count: Int) throws -> String {
+        let directory = FileSystem.temporaryPath(named: "slipstream-archive-\(count)", extension: "d")
+        try FileManager.default.createDirectory(atPath: directory + "/rides", withIntermediateDirectories: true)
+        for seed in 1...count {
+            try write(GeneratorOptions(seconds: 3600, activities: 1, seed: UInt64(seed)), to: directory + "/rides/ride-\(seed).json")
+        }
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tar.arguments = ["tar", "-czf", "rides.tar.gz", "rides"]
+        tar.currentDirectoryURL = URL(fileURLWithPath: directory)
+        try tar.run()
+        tar.waitUntilExit()
+        try FileManager.default.removeItem(atPath: directory + "/rides")
+        guard tar.terminationStatus == 0 else { throw SlipstreamError(.outputFailed, "tar failed", source: directory) }
+        return directory + "/rides.tar.gz"
     }
 }

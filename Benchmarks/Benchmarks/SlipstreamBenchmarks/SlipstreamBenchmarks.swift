@@ -1,5 +1,6 @@
 // Throughput, wall clock and malloc counts of each pipeline stage on generated payloads of
 // ~2.5 MB, ~25 MB and ~200 MB, plus timestamp parsing and summaries over prebuilt columns.
+// `batch_tgz100_jobs1` and `_jobs2`: `slipstream batch` over a tar.gz of 100 one-hour payloads.
 // Malloc-count thresholds live in ../Thresholds (`swift package benchmark thresholds check`).
 
 import Benchmark
@@ -90,5 +91,22 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: {
         try BenchPayloads.columns(of: try payloadPath("medium"))
+    }
+
+    // The same archive with one job and with two: the ratio of their wall clocks is the speed-up.
+    for jobs in [1, 2] {
+        Benchmark(
+            "batch_tgz100_jobs\(jobs)",
+            configuration: .init(
+                metrics: [megabytesPerSecond, .wallClock, .peakMemoryResident], timeUnits: .milliseconds,
+                warmupIterations: 1, maxDuration: .seconds(60), maxIterations: 7)
+        ) { benchmark, path in
+            let job = BatchJob(paths: [path], jobs: jobs)
+            let report = job.run(output: { blackHole($0) }, diagnostic: { _ in })
+            precondition(report.payloads == 100 && report.failed == 0)
+            benchmark.measurement(megabytesPerSecond, Int((Double(report.bytes) / 1e6 / report.seconds).rounded()))
+        } setup: {
+            try BenchPayloads.archive(payloads: 100)
+        }
     }
 }
