@@ -21,6 +21,19 @@ public enum Channel: Int, CaseIterable, Sendable {
         case .position: "position"
         }
     }
+
+    /// Values a sensor can really report, by ``rawValue``; anything else (a glitch, a unit mix-up,
+    /// an overflow to infinity) is not stored and is counted in `slipstream.out_of_range`. Position
+    /// is the latitude; its longitude must be within -180...180.
+    public static let plausible: [ClosedRange<Double>] = [
+        1...300,  // heart rate, bpm (0 and below are dropouts, counted apart)
+        0...3000,  // power, W
+        0...300,  // cadence, rpm
+        0...150,  // speed, m/s (540 km/h)
+        0...1e8,  // cumulative distance, m (100,000 km)
+        -500...9000,  // elevation, m
+        -90...90,  // latitude, degrees
+    ]
 }
 
 /// The samples of one channel: in input order while reading, in time order once the activity has
@@ -38,6 +51,8 @@ public struct SampleColumn: Sendable {
     public internal(set) var dropped: Int = 0
     /// Number of stored samples that had no `timer_duration_seconds`.
     public internal(set) var missingTimers: Int = 0
+    /// Of the dropped samples, those whose value was outside ``Channel/plausible``.
+    public internal(set) var outOfRange: Int = 0
     /// Samples that came earlier in time than the sample before them in the input.
     public internal(set) var unsorted: Int = 0
     /// Samples removed because a later sample had the same timestamp (the last one is kept).
@@ -74,6 +89,7 @@ public struct SampleColumn: Sendable {
         missingTimers = 0
         unsorted = 0
         duplicates = 0
+        outOfRange = 0
     }
 
     /// Sorts the samples by time, stably, and keeps only the last of samples with the same time.

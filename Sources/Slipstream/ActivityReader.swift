@@ -21,13 +21,17 @@ public final class ActivityReader {
     private let buffer: UnsafeMutableRawBufferPointer
     /// How summaries are computed.
     public let options: SummaryOptions
+    /// How much one read may hold.
+    public let limits: ReadLimits
 
     /// - Parameters:
     ///   - chunkSize: bytes fed to yajl at a time (tests use tiny ones to try every boundary).
     ///   - options: the knobs of the summaries.
-    public init(chunkSize: Int = ActivityReader.chunkSize, options: SummaryOptions = SummaryOptions()) {
+    ///   - limits: how much one read may hold before it stops with kind `limitExceeded`.
+    public init(chunkSize: Int = ActivityReader.chunkSize, options: SummaryOptions = SummaryOptions(), limits: ReadLimits = ReadLimits()) {
         buffer = .allocate(byteCount: max(1, chunkSize), alignment: 16)
         self.options = options
+        self.limits = limits
     }
 
     /// Fills the whole buffer unless the input ends first, so that chunk boundaries (and with them
@@ -55,10 +59,12 @@ public final class ActivityReader {
     public func read(_ source: inout some ByteSource, into consumer: some ActivityConsumer) throws(SlipstreamError) -> ReadReport {
         let lines = LineCounter()
         let counter = CountingConsumer(consumer, lines: lines)
-        let router = PayloadRouter(consumer: counter, options: options)
+        let router = PayloadRouter(consumer: counter, options: options, limits: limits)
         router.sourceName = source.name
         let parser = YajlParser(router: router)
         var total = 0
+        var bytesWithoutEvent = 0
+        var sawToken = false  // anything but white space
         do {
             while true {
                 let count = try fill(from: &source)
@@ -66,11 +72,35 @@ public final class ActivityReader {
                 let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
                 lines.current = chunk
                 lines.currentStart = total
+                if !sawToken { sawToken = chunk.contains { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } }
+                let eventsBefore = router.events
                 do {
                     try parser.feed(chunk)
                 } catch let failure as YajlFailure {
                     router.releaseHeldBack()
                     throw lines.locate(failure, chunk: chunk, chunkStart: total, source: source.name, path: router.currentPath())
+                } catch var error as SlipstreamError where error.kind == .limitExceeded {
+                    router.releaseHeldBack()
+                    if let offset = error.byteOffset {
+                        (error.line, error.column) = lines.lineAndColumn(of: offset, chunk: chunk, chunkStart: total)
+                    }
+                    throw error
+                }
+                // Limits yajl cannot be asked to keep: a token it buffers across chunks, a payload's size.
+                bytesWithoutEvent = router.events == eventsBefore ? bytesWithoutEvent + count : 0
+                if bytesWithoutEvent > limits.maxTokenBytes {
+                    router.releaseHeldBack()
+                    throw limitError(
+                        "no token ended within \(limits.maxTokenBytes) bytes (a string, number or run of white space that long)",
+                        flag: "--max-token-bytes", at: total + count, chunk: chunk, chunkStart: total, lines: lines, source: source.name,
+                        path: router.currentPath())
+                }
+                if router.hasOpenValue && total + count - router.payloadStart > limits.maxPayloadBytes {
+                    router.releaseHeldBack()
+                    throw limitError(
+                        "a payload larger than \(limits.maxPayloadBytes) bytes", flag: "--max-payload-bytes",
+                        at: router.payloadStart + limits.maxPayloadBytes, chunk: chunk, chunkStart: total, lines: lines,
+                        source: source.name, path: router.currentPath())
                 }
                 lines.count(chunk, chunkStart: total)
                 total += count
@@ -82,7 +112,7 @@ public final class ActivityReader {
             } catch let failure as YajlFailure {
                 router.releaseHeldBack()
                 var error = lines.locate(failure, chunk: nil, chunkStart: total, source: source.name, path: router.currentPath())
-                if error.message == "premature EOF" && router.payloadsBegun == 0 && !router.hasOpenValue {
+                if error.message == "premature EOF" && !sawToken {
                     error.message = total == 0 ? "empty input: expected an activity payload" : "no JSON value in the input: expected an activity payload"
                     error.jsonPath = nil
                 } else if error.message == "premature EOF" {
@@ -96,6 +126,17 @@ public final class ActivityReader {
             throw SlipstreamError(.outputFailed, "\(error)", source: source.name)
         }
         return ReadReport(bytes: total, payloads: counter.payloads, activities: counter.activities, problems: counter.problems)
+    }
+
+    @inline(never)
+    private func limitError(
+        _ what: String, flag: String, at offset: Int, chunk: UnsafeRawBufferPointer, chunkStart: Int, lines: LineCounter,
+        source: String, path: String?
+    ) -> SlipstreamError {
+        // Lines are known from the current chunk on; an offset before it is given by byte alone.
+        let (line, column) = offset >= chunkStart ? lines.lineAndColumn(of: offset, chunk: chunk, chunkStart: chunkStart) : (nil, nil)
+        return SlipstreamError(
+            .limitExceeded, "\(what) (limit: \(flag))", source: source, byteOffset: offset, line: line, column: column, jsonPath: path)
     }
 
     /// Parses `source` with callbacks that do nothing and no line counting: the ceiling for any

@@ -65,6 +65,8 @@ public struct ActivitySummary: Equatable, Sendable {
     public var samples: [Int] = Array(repeating: 0, count: Channel.allCases.count)
     /// Samples not stored per channel (null or missing value or time, heart rate of 0 or below).
     public var dropped: [Int] = Array(repeating: 0, count: Channel.allCases.count)
+    /// Of the dropped samples, those outside ``Channel/plausible``, per channel.
+    public var outOfRange: [Int] = Array(repeating: 0, count: Channel.allCases.count)
     /// Samples out of time order per channel (sorted before summarizing).
     public var unsorted: [Int] = Array(repeating: 0, count: Channel.allCases.count)
     /// Samples replaced by a later one with the same timestamp, per channel.
@@ -112,6 +114,7 @@ public enum Summarizer {
             let column = columns[channel]
             summary.samples[channel.rawValue] = column.count
             summary.dropped[channel.rawValue] = column.dropped
+            summary.outOfRange[channel.rawValue] = column.outOfRange
             summary.unsorted[channel.rawValue] = column.unsorted
             summary.duplicates[channel.rawValue] = column.duplicates
             summary.gaps[channel.rawValue] = gaps(column, longerThan: options.pauseGapSeconds)

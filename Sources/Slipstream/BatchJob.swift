@@ -43,6 +43,7 @@ public struct BatchJob: Sendable {
     public var format: BatchFormat
     public var failFast: Bool
     public var options: SummaryOptions
+    public var limits = ReadLimits()
     /// Bytes buffered between the archive reader and one worker (the pipe of one member).
     public var pipeBytes: Int
 
@@ -428,7 +429,7 @@ private final class BatchState: @unchecked Sendable {
     private static func run(
         source: String, job: BatchJob, read: (ActivityReader, BatchConsumer) throws(SlipstreamError) -> ReadReport
     ) -> PayloadResult {
-        let reader = ActivityReader(options: job.options)
+        let reader = ActivityReader(options: job.options, limits: job.limits)
         let consumer = BatchConsumer(source: source, format: job.format, prefer: job.options.prefer)
         var jsonBytes = 0
         do {

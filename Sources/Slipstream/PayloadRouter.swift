@@ -104,13 +104,19 @@ final class PayloadRouter {
     @exclusivity(unchecked) private var envelopeType: String?
     @exclusivity(unchecked) private var heldBack: [ActivityRecord] = []
     /// Offset of the current top-level value's first byte.
-    @exclusivity(unchecked) private var payloadStart = 0
+    @exclusivity(unchecked) private(set) var payloadStart = 0
 
     private let options: SummaryOptions
+    private let limits: ReadLimits
+    /// Open arrays and objects, whatever is done with them.
+    @exclusivity(unchecked) private var depth = 0
+    /// yajl events so far (the reader watches for tokens that never end).
+    @exclusivity(unchecked) private(set) var events = 0
 
-    init(consumer: any ActivityConsumer, options: SummaryOptions = SummaryOptions()) {
+    init(consumer: any ActivityConsumer, options: SummaryOptions = SummaryOptions(), limits: ReadLimits = ReadLimits()) {
         self.consumer = consumer
         self.options = options
+        self.limits = limits
         frames.reserveCapacity(32)
     }
 
@@ -128,6 +134,9 @@ final class PayloadRouter {
     // MARK: - Events
 
     func onStartMap() -> Bool {
+        events &+= 1
+        depth += 1
+        if depth > limits.maxDepth { return exceeded("nesting deeper than \(limits.maxDepth) levels", flag: "--max-depth") }
         if skipDepth > 0 {
             skipDepth += 1
             return true
@@ -165,6 +174,8 @@ final class PayloadRouter {
     }
 
     func onEndMap() -> Bool {
+        events &+= 1
+        depth -= 1
         if skipDepth > 0 {
             skipDepth -= 1
             return true
@@ -186,6 +197,9 @@ final class PayloadRouter {
     }
 
     func onStartArray() -> Bool {
+        events &+= 1
+        depth += 1
+        if depth > limits.maxDepth { return exceeded("nesting deeper than \(limits.maxDepth) levels", flag: "--max-depth") }
         if skipDepth > 0 {
             skipDepth += 1
             return true
@@ -218,6 +232,8 @@ final class PayloadRouter {
     }
 
     func onEndArray() -> Bool {
+        events &+= 1
+        depth -= 1
         if skipDepth > 0 {
             skipDepth -= 1
             return true
@@ -233,6 +249,7 @@ final class PayloadRouter {
     }
 
     func onKey(_ key: UnsafeRawBufferPointer) -> Bool {
+        events &+= 1
         if skipDepth > 0 { return true }
         if captureTarget != nil {
             capture.key(key)
@@ -319,6 +336,7 @@ final class PayloadRouter {
     }
 
     func onNumber(_ text: UnsafeRawBufferPointer) -> Bool {
+        events &+= 1
         if skipDepth > 0 { return true }
         if captureTarget != nil {
             captured { $0.numberText(text) }
@@ -357,6 +375,7 @@ final class PayloadRouter {
     }
 
     func onString(_ text: UnsafeRawBufferPointer) -> Bool {
+        events &+= 1
         if skipDepth > 0 { return true }
         if captureTarget != nil {
             if capture.depth == 1 { noteCapturedString(text) }
@@ -386,6 +405,7 @@ final class PayloadRouter {
     }
 
     func onNull() -> Bool {
+        events &+= 1
         if skipDepth > 0 { return true }
         if captureTarget != nil {
             captured { $0.null() }
@@ -405,6 +425,7 @@ final class PayloadRouter {
     }
 
     func onBool(_ value: Bool) -> Bool {
+        events &+= 1
         if skipDepth > 0 { return true }
         if captureTarget != nil {
             captured { $0.bool(value) }
@@ -534,11 +555,22 @@ final class PayloadRouter {
     }
 
     private func endSample(_ channel: Channel) {
-        let timer: Double? = sampleHasTimer ? sampleTimer : nil
+        let timer: Double? = sampleHasTimer && sampleTimer.isFinite ? sampleTimer : nil
         let complete = sampleHasTime && sampleHasValue && (channel != .position || sampleHasLongitude)
         // A heart rate of 0 or below is a sensor dropout, not a measurement.
         guard complete, channel != .heartRate || sampleValue > 0 else {
             columns.columns[channel.rawValue].dropped += 1
+            return
+        }
+        guard Channel.plausible[channel.rawValue].contains(sampleValue),
+            channel != .position || (-180.0...180.0).contains(sampleLongitude)
+        else {
+            columns.columns[channel.rawValue].dropped += 1
+            columns.columns[channel.rawValue].outOfRange += 1
+            return
+        }
+        guard columns.columns[channel.rawValue].count < limits.maxSamplesPerChannel else {
+            _ = exceeded("more than \(limits.maxSamplesPerChannel) samples in one channel", flag: "--max-samples")
             return
         }
         if channel == .position {
@@ -705,6 +737,16 @@ final class PayloadRouter {
     }
 
     // MARK: - Locations
+
+    /// Stops the read: the input went past a limit. Returns false for the callback to hand to yajl.
+    @inline(never)
+    private func exceeded(_ what: String, flag: String) -> Bool {
+        if pendingError == nil {
+            pendingError = SlipstreamError(
+                .limitExceeded, "\(what) (limit: \(flag))", source: sourceName, byteOffset: locate(), jsonPath: currentPath())
+        }
+        return false
+    }
 
     /// Reports a problem with the value being read (its key is part of the path).
     private func report(_ message: String, at offset: Int? = nil) {

@@ -15,6 +15,8 @@ public struct SlipstreamError: Error, Equatable, CustomStringConvertible, Sendab
         public static let notActivityPayload = Kind(rawValue: "not-activity-payload")
         /// An archive or compressed stream is damaged (truncated, bad header, bad compression).
         public static let damagedArchive = Kind(rawValue: "damaged-archive")
+        /// The input went past one of the ``ReadLimits``.
+        public static let limitExceeded = Kind(rawValue: "limit-exceeded")
         /// The input could not be opened or read.
         public static let inputUnreadable = Kind(rawValue: "input-unreadable")
         /// Writing the output failed.
@@ -27,7 +29,7 @@ public struct SlipstreamError: Error, Equatable, CustomStringConvertible, Sendab
         /// The sysexits code a command-line tool should exit with for this kind.
         public var exitCode: Int32 {
             switch self {
-            case .malformedJSON, .notActivityPayload, .damagedArchive: 65
+            case .malformedJSON, .notActivityPayload, .damagedArchive, .limitExceeded: 65
             case .inputUnreadable: 66
             case .outputFailed: 74
             case .usage: 64

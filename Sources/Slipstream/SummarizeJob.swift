@@ -4,6 +4,7 @@ public struct SummarizeJob: Sendable {
     public var format: OutputFormat
     public var pretty: Bool
     public var options: SummaryOptions
+    public var limits = ReadLimits()
 
     /// - Parameters:
     ///   - inputPath: a file, or `-` for standard input.
@@ -21,7 +22,7 @@ public struct SummarizeJob: Sendable {
     /// - Returns: the exit code: 0, 65 (bad data, including valid JSON that is not an activity
     ///   payload), 66 (unreadable input) or 74 (output failed).
     public func run(diagnostic: (String) -> Void) -> Int32 {
-        OneInputRun.run(inputPath: inputPath, options: options, diagnostic: diagnostic) { sink, problem in
+        OneInputRun.run(inputPath: inputPath, options: options, limits: limits, diagnostic: diagnostic) { sink, problem in
             SummaryWriter(
                 format: format, pretty: pretty, prefer: options.prefer,
                 output: { bytes throws(SlipstreamError) in try sink.write(bytes) }, problem: problem)
@@ -35,6 +36,7 @@ public struct SummarizeJob: Sendable {
 public struct ColumnsJob: Sendable {
     public var inputPath: String
     public var format: ColumnsFormat
+    public var limits = ReadLimits()
 
     public init(inputPath: String = "-", format: ColumnsFormat = .csv) {
         self.inputPath = inputPath
@@ -43,7 +45,7 @@ public struct ColumnsJob: Sendable {
 
     /// Runs the job, writing rows to standard output; exit codes as ``SummarizeJob/run(diagnostic:)``.
     public func run(diagnostic: (String) -> Void) -> Int32 {
-        OneInputRun.run(inputPath: inputPath, options: SummaryOptions(), diagnostic: diagnostic) { sink, problem in
+        OneInputRun.run(inputPath: inputPath, options: SummaryOptions(), limits: limits, diagnostic: diagnostic) { sink, problem in
             ColumnsWriter(format: format, output: { bytes throws(SlipstreamError) in try sink.write(bytes) }, problem: problem)
         } finish: { _ in }
     }
@@ -52,7 +54,7 @@ public struct ColumnsJob: Sendable {
 /// Reads one input (a file or standard input) into a consumer writing to standard output.
 enum OneInputRun {
     static func run<Consumer: ActivityConsumer>(
-        inputPath: String, options: SummaryOptions, diagnostic: (String) -> Void,
+        inputPath: String, options: SummaryOptions, limits: ReadLimits, diagnostic: (String) -> Void,
         consumer makeConsumer: (FileSink, @escaping (SlipstreamError) -> Void) -> Consumer,
         finish: (Consumer) -> Void
     ) -> Int32 {
@@ -66,7 +68,7 @@ enum OneInputRun {
             }
             do {
                 var source = try FileSource(path: inputPath)
-                _ = try ActivityReader(options: options).read(&source, into: consumer)
+                _ = try ActivityReader(options: options, limits: limits).read(&source, into: consumer)
             } catch let error as SlipstreamError {
                 failure = error
                 finish(consumer)

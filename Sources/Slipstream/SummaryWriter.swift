@@ -170,6 +170,8 @@ public final class SummaryWriter: ActivityConsumer {
         writeChannelCounts(summary.samples, &writer)
         writer.key("dropped")
         writeChannelCounts(summary.dropped, &writer)
+        writer.key("out_of_range")
+        writeChannelCounts(summary.outOfRange, &writer)
         writer.key("unsorted")
         writeChannelCounts(summary.unsorted, &writer)
         writer.key("duplicates")

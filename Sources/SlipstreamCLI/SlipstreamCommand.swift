@@ -44,8 +44,12 @@ struct Summarize: ParsableCommand {
     @OptionGroup(title: "Summaries (docs/METRICS.md)")
     var metrics: MetricOptions
 
+    @OptionGroup(title: "Limits (exceeding one is exit 65)")
+    var limits: LimitOptions
+
     func run() throws {
-        let job = SummarizeJob(inputPath: input, format: format, pretty: pretty, options: try metrics.summaryOptions())
+        var job = SummarizeJob(inputPath: input, format: format, pretty: pretty, options: try metrics.summaryOptions())
+        job.limits = limits.readLimits
         let code = job.run(diagnostic: StandardError.writeLine)
         if code != 0 { throw ExitCode(code) }
     }
@@ -87,14 +91,18 @@ struct Batch: ParsableCommand {
     @OptionGroup(title: "Summaries (docs/METRICS.md)")
     var metrics: MetricOptions
 
+    @OptionGroup(title: "Limits (exceeding one fails that payload)")
+    var limits: LimitOptions
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
         guard !paths.isEmpty else { throw ValidationError("give at least one file, directory or archive") }
     }
 
     func run() throws {
-        let job = BatchJob(
+        var job = BatchJob(
             paths: paths, jobs: jobs, ordered: !unordered, format: format, failFast: failFast, options: try metrics.summaryOptions())
+        job.limits = limits.readLimits
         let code = job.run(
             outputPath: output, quiet: quiet, showProgress: FileSystem.standardErrorIsTerminal, diagnostic: StandardError.writeLine)
         if code != 0 { throw ExitCode(code) }
@@ -116,9 +124,44 @@ struct Columns: ParsableCommand {
     @Option(help: "csv (with a header) or ndjson (one object per row).")
     var format: ColumnsFormat = .csv
 
+    @OptionGroup(title: "Limits (exceeding one is exit 65)")
+    var limits: LimitOptions
+
     func run() throws {
-        let code = ColumnsJob(inputPath: input, format: format).run(diagnostic: StandardError.writeLine)
+        var job = ColumnsJob(inputPath: input, format: format)
+        job.limits = limits.readLimits
+        let code = job.run(diagnostic: StandardError.writeLine)
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// The `ReadLimits` as flags.
+struct LimitOptions: ParsableArguments {
+    @Option(name: .customLong("max-depth"), help: "Nesting of arrays and objects.")
+    var maxDepth = ReadLimits().maxDepth
+
+    @Option(name: .customLong("max-token-bytes"), help: "Bytes of one string, key or number, or of white space between tokens.")
+    var maxTokenBytes = ReadLimits().maxTokenBytes
+
+    @Option(name: .customLong("max-samples"), help: "Samples in one channel of one activity.")
+    var maxSamples = ReadLimits().maxSamplesPerChannel
+
+    @Option(name: .customLong("max-payload-bytes"), help: "Bytes of one top-level JSON value.")
+    var maxPayloadBytes = ReadLimits().maxPayloadBytes
+
+    func validate() throws {
+        guard maxDepth >= 1, maxTokenBytes >= 1, maxSamples >= 1, maxPayloadBytes >= 1 else {
+            throw ValidationError("limits must be 1 or more")
+        }
+    }
+
+    var readLimits: ReadLimits {
+        var limits = ReadLimits()
+        limits.maxDepth = maxDepth
+        limits.maxTokenBytes = maxTokenBytes
+        limits.maxSamplesPerChannel = maxSamples
+        limits.maxPayloadBytes = maxPayloadBytes
+        return limits
     }
 }
 
