@@ -75,7 +75,13 @@ public final class ActivityReader {
                 if !sawToken { sawToken = chunk.contains { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } }
                 let eventsBefore = router.events
                 do {
-                    try parser.feed(chunk)
+                    // A UTF-8 byte-order mark (Windows tools write one) is not JSON: pass over it.
+                    if total == 0, count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
+                        parser.skip(3)
+                        try parser.feed(UnsafeRawBufferPointer(rebasing: chunk[3...]))
+                    } else {
+                        try parser.feed(chunk)
+                    }
                 } catch let failure as YajlFailure {
                     router.releaseHeldBack()
                     throw lines.locate(failure, chunk: chunk, chunkStart: total, source: source.name, path: router.currentPath())

@@ -62,6 +62,11 @@ final class YajlParser {
         bytesBeforeChunk += chunk.count
     }
 
+    /// Passes over bytes that are not JSON (a byte-order mark) so that offsets still count them.
+    func skip(_ count: Int) {
+        bytesBeforeChunk += count
+    }
+
     /// Tells yajl the input has ended. Corresponds to `yajl_complete_parse`.
     func finish() throws {
         precondition(!isParsing, "YajlParser is not re-entrant")
