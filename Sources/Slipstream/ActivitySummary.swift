@@ -145,6 +145,11 @@ public enum Summarizer {
             }
         }
         summary.normalizedPowerWatts = Metrics.normalizedPower(columns[.power])
+        if summary.normalizedPowerWatts == nil, summary.power.totalWeightSeconds >= Double(Metrics.maxNormalizedPowerSeconds)
+            || !summary.power.totalWeightSeconds.isFinite
+        {
+            summary.notes.append("normalized power left out: the power samples span more than 100 days")
+        }
         if let np = summary.normalizedPowerWatts, let ftp = options.functionalThresholdPower, ftp > 0 {
             let stress = Metrics.trainingStress(normalizedPower: np, ftp: ftp, seconds: summary.timerSeconds ?? 0)
             summary.intensityFactor = stress.intensityFactor

@@ -36,8 +36,16 @@ public enum Geography {
         keep[0] = true
         keep[n - 1] = true
         var pending = [(0, n - 1)]
+        // Douglas-Peucker is O(n²) on adversarial tracks: past a budget of distance computations the
+        // segments still pending keep all their points (more points, never a larger error).
+        var budget = 64 * n + 1_000_000
         while let (first, last) = pending.popLast() {
             guard last > first + 1 else { continue }
+            budget -= last - first - 1
+            if budget < 0 {
+                for i in first...last { keep[i] = true }
+                continue
+            }
             let ax = x(first), ay = y(first)
             let dx = x(last) - ax, dy = y(last) - ay
             let lengthSquared = dx * dx + dy * dy

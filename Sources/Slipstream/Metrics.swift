@@ -14,6 +14,9 @@ public struct HeartRateZoneDuration: Equatable, Sendable {
 }
 
 public enum Metrics {
+    /// Longest power recording resampled for normalized power: 100 days at 1 Hz.
+    public static let maxNormalizedPowerSeconds = 8_640_000
+
     /// Per-sample weights in seconds on the column's axis: the interval to the next sample
     /// (backwards intervals weigh 0), the last sample the median interval, a single sample 0.
     public static func sampleWeights(_ column: SampleColumn) -> ContiguousArray<Double> {
@@ -70,13 +73,15 @@ public enum Metrics {
 
     /// Coggan's normalized power: power step-resampled to 1 Hz on the column's axis (each second
     /// takes the latest sample at or before it), 30 s rolling mean over complete windows, fourth
-    /// root of the mean fourth power. Nil with fewer than 30 one-second ticks.
+    /// root of the mean fourth power. Nil with fewer than 30 one-second ticks, or more than
+    /// ``maxNormalizedPowerSeconds`` (a broken time axis would otherwise cost time and memory).
     public static func normalizedPower(_ column: SampleColumn) -> Double? {
         let n = column.count
         guard n > 0 else { return nil }
         let axis = Summarizer.sampleAxisSeconds(column)
         let start = axis[0]
         let span = axis.max()! - start
+        guard span.isFinite, span < Double(maxNormalizedPowerSeconds) else { return nil }
         let ticks = Int(span.rounded(.down)) + 1
         guard ticks >= 30 else { return nil }
         var perSecond = ContiguousArray<Double>()

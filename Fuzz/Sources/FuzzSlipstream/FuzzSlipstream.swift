@@ -1,0 +1,52 @@
+// One fuzz input: its first byte chooses the chunk size, the output and whether the rest is a
+// compressed stream; the rest is read as a payload. Any crash, sanitizer report, leak or hang is a
+// finding; errors thrown by the reader are the expected outcome for most inputs.
+
+import Slipstream
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    guard let start, count > 0 else { return 0 }
+    let mode = start[0]
+    let bytes = Array(UnsafeBufferPointer(start: start + 1, count: count - 1))
+    // Chunk sizes 1...64 and the real 64 KiB: state carried across chunk boundaries is exercised.
+    let chunkSize = mode & 0x40 != 0 ? ActivityReader.chunkSize : Int(mode & 0x3F) + 1
+    var limits = ReadLimits()
+    limits.maxSamplesPerChannel = 10_000
+    limits.maxDepth = 64
+    var options = SummaryOptions()
+    options.maxHeartRate = 190
+    options.functionalThresholdPower = 250
+    let reader = ActivityReader(chunkSize: chunkSize, options: options, limits: limits)
+    var written = 0
+    let consumer: any ActivityConsumer =
+        mode & 0x80 != 0
+        ? ColumnsWriter(output: { written &+= $0.count }, problem: { _ in })
+        : SummaryWriter(output: { written &+= $0.count }, problem: { _ in })
+    do {
+        if mode & 0x3F == 0x3F {
+            var source = try ArchiveReader(decompressing: MemorySource(bytes, name: "fuzz"), name: "fuzz")
+            if try source.nextEntry() != nil { _ = try reader.read(&source, into: consumer) }
+        } else {
+            var source = MemorySource(bytes, name: "fuzz")
+            _ = try reader.read(&source, into: consumer)
+        }
+    } catch {
+        _ = error.description
+    }
+    return 0
+}
+
+// SwiftPM links an executable's entry point as `<target>_main`: hand control to libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@_cdecl("FuzzSlipstream_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { fuzz($0, $1) }
+}
