@@ -10,7 +10,6 @@
 // order (or as finished, unordered), through one lock.
 
 import Dispatch
-import Synchronization
 
 /// The shape of `batch`'s output.
 public enum BatchFormat: String, CaseIterable, Sendable {
@@ -356,7 +355,7 @@ private final class BatchState: @unchecked Sendable {
     private let slots: DispatchSemaphore
     private let group = DispatchGroup()
     private let queue = DispatchQueue(label: "slipstream.batch", attributes: .concurrent)
-    private let lock = Mutex(Shared())
+    private let lock = Locked(Shared())
 
     private struct Shared {
         var report = BatchReport()
@@ -494,7 +493,7 @@ final class ChunkPipe: @unchecked Sendable {
     private let capacityChunks: Int
     private let spaces: DispatchSemaphore
     private let items = DispatchSemaphore(value: 0)
-    private let lock = Mutex(State())
+    private let lock = Locked(State())
 
     private struct State {
         var chunks: [[UInt8]] = []
@@ -605,7 +604,7 @@ struct PipeSource: ByteSource {
 /// while holding its own lock, one payload at a time.
 /// The progress line on standard error: redrawn in place, cleared before any other line.
 private final class ProgressLine: Sendable {
-    private let drawn = Mutex(false)
+    private let drawn = Locked(false)
 
     func draw(_ progress: BatchProgress) {
         drawn.withLock { drawn in

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 @testable import Slipstream
@@ -65,9 +64,15 @@ import Testing
         var summaryIDs: [String] { records.compactMap { ($0["metadata"] as? [String: Any])?["summary_id"] as? String } }
     }
 
-    final class Collected: Sendable {
-        let output = Mutex<[UInt8]>([])
-        let diagnostics = Mutex<[String]>([])
+    /// `@unchecked Sendable`: both arrays are only touched while `lock` is held.
+    final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var output: [UInt8] = []
+        private var diagnostics: [String] = []
+        func write(_ bytes: [UInt8]) { lock.withLock { output.append(contentsOf: bytes) } }
+        func say(_ line: String) { lock.withLock { diagnostics.append(line) } }
+        var text: String { lock.withLock { String(decoding: output, as: UTF8.self) } }
+        var lines: [String] { lock.withLock { diagnostics } }
     }
 
     func batch(_ paths: [String], in scratch: Scratch, jobs: Int = 2, ordered: Bool = true, format: BatchFormat = .ndjson, failFast: Bool = false) -> Outcome {
@@ -76,14 +81,14 @@ import Testing
             paths: paths.map { scratch.path + "/" + $0 }, jobs: jobs, ordered: ordered, format: format, failFast: failFast,
             pipeBytes: 1 << 17)
         let report = job.run(
-            output: { bytes in collected.output.withLock { $0.append(contentsOf: bytes) } },
-            diagnostic: { line in collected.diagnostics.withLock { $0.append(line) } })
-        let text = collected.output.withLock { String(decoding: $0, as: UTF8.self) }
+            output: { bytes in collected.write(bytes) },
+            diagnostic: { line in collected.say(line) })
+        let text = collected.text
         let prefix = scratch.path + "/"
         let lines = text.split(separator: "\n").map { $0.replacingOccurrences(of: prefix, with: "") }
         return Outcome(
             report: report, lines: lines,
-            diagnostics: collected.diagnostics.withLock { $0 }.map { $0.replacingOccurrences(of: prefix, with: "") })
+            diagnostics: collected.lines.map { $0.replacingOccurrences(of: prefix, with: "") })
     }
 
     /// rides/a.json, rides/deep/b.ndjson (two payloads), rides/deep/c.json.gz, rides/notes.txt.
