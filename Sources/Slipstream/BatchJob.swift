@@ -100,13 +100,13 @@ public struct BatchJob: Sendable {
         state.addInputBytes(paths.reduce(0) { $0 + Self.inputBytes(at: $1) })
         for path in paths {
             if state.shouldStop { break }
-            switch FileSystem.kind(of: path) {
+            switch path == "-" ? .other : FileSystem.kind(of: path) {
             case .directory:
                 walk(directory: path, state)
-            case .missing, .other:
+            case .missing:
                 state.submitFailure(SlipstreamError(.inputUnreadable, "no such file or directory", source: path), source: path)
-            case .file:
-                readFile(path, kind: NameKind(path), explicit: true, state)
+            case .file, .other:  // .other: standard input (`-`), a pipe, a device
+                readFile(path, kind: NameKind(path), state)
             }
         }
         state.waitForAll()
@@ -153,14 +153,14 @@ public struct BatchJob: Sendable {
                     state.skip()
                     continue
                 }
-                readFile(path, kind: kind, explicit: false, state)
+                readFile(path, kind: kind, state)
             case .other, .missing: state.skip()
             }
         }
     }
 
     /// A file named on the command line is read as JSON unless its name says archive or gzip.
-    private func readFile(_ path: String, kind: NameKind, explicit: Bool, _ state: BatchState) {
+    private func readFile(_ path: String, kind: NameKind, _ state: BatchState) {
         switch kind {
         case .archive:
             readArchive(path, state)
