@@ -8,8 +8,9 @@ struct SlipstreamCommand: ParsableCommand {
         commandName: "slipstream",
         abstract: "Summarize Terra Activity payloads (workouts from wearables), streaming, in bounded memory.",
         discussion: """
-            Exit codes: 0 ok, 64 usage, 65 bad input data (malformed JSON or not an activity payload), \
-            66 input not found or unreadable, 74 output error.
+            Exit codes: 0 ok, 64 usage, 65 bad input data (malformed JSON, not an activity payload, \
+            a limit exceeded, a damaged archive; batch: any payload failed), 66 input not found or \
+            unreadable, 74 output error.
             """,
         version: "0.1.0",
         subcommands: [Summarize.self, Batch.self, Columns.self, Generate.self, Bench.self]
