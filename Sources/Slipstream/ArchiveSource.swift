@@ -27,8 +27,8 @@ public struct ArchiveEntry: Sendable {
 }
 
 /// A libarchive read handle. Call ``nextEntry()`` and then read the entry's bytes until `read`
-/// returns 0. Not thread-safe: one thread at a time (the batch hands a reader from thread to thread
-/// only through a queue).
+/// returns 0. Not thread-safe: one thread at a time (the batch reads an archive on one thread and
+/// hands the members' bytes to its workers through pipes).
 public final class ArchiveReader: ByteSource {
     public let name: String
     private let handle: OpaquePointer
