@@ -104,11 +104,16 @@ public enum Summarizer {
         payloadMaxHeartRate: Double? = nil
     ) -> ActivitySummary {
         var summary = ActivitySummary()
-        summary.heartRate = statistics(columns[.heartRate])
-        summary.power = statistics(columns[.power], excludingZeros: options.powerZeros == .exclude)
-        summary.cadence = statistics(columns[.cadence], excludingZeros: options.cadenceZeros == .exclude)
-        summary.speed = statistics(columns[.speed])
-        summary.elevation = statistics(columns[.elevation])
+        // Each channel's weights once: the means, the zones, timer time and speeds all use them.
+        let weights = Channel.allCases.map { Metrics.sampleWeights(columns[$0]) }
+        func statistics(_ channel: Channel, excludingZeros: Bool = false) -> ChannelStatistics {
+            Self.statistics(columns[channel], excludingZeros: excludingZeros, weights: weights[channel.rawValue])
+        }
+        summary.heartRate = statistics(.heartRate)
+        summary.power = statistics(.power, excludingZeros: options.powerZeros == .exclude)
+        summary.cadence = statistics(.cadence, excludingZeros: options.cadenceZeros == .exclude)
+        summary.speed = statistics(.speed)
+        summary.elevation = statistics(.elevation)
 
         for channel in Channel.allCases {
             let column = columns[channel]
@@ -125,11 +130,11 @@ public enum Summarizer {
             summary.elapsedSeconds = Double(endTime - startTime) / 1e6
         }
         if let busiest = Channel.allCases.max(by: { columns[$0].count < columns[$1].count }), columns[busiest].count > 0 {
-            summary.timerSeconds = Metrics.sampleWeights(columns[busiest]).reduce(0, +)
+            summary.timerSeconds = weights[busiest.rawValue].reduce(0, +)
         }
 
         summarizePositions(columns[.position], options: options, into: &summary)
-        summarizeMotion(columns, options: options, into: &summary)
+        summarizeMotion(columns, speedWeights: weights[Channel.speed.rawValue], options: options, into: &summary)
 
         if let (gain, loss) = Metrics.elevationGainLoss(columns[.elevation].values, hysteresis: options.elevationHysteresis) {
             summary.elevationGainMeters = gain
@@ -139,14 +144,15 @@ public enum Summarizer {
             if let maxHeartRate = options.maxHeartRate ?? payloadMaxHeartRate, maxHeartRate > 0 {
                 summary.maxHeartRateUsed = maxHeartRate
                 summary.heartRateZones = Metrics.heartRateZones(
-                    columns[.heartRate], maxHeartRate: maxHeartRate, bounds: options.heartRateZoneBounds)
+                    columns[.heartRate], maxHeartRate: maxHeartRate, bounds: options.heartRateZoneBounds,
+                    weights: weights[Channel.heartRate.rawValue])
             } else {
                 summary.notes.append("heart rate zones left out: no max HR (give --max-hr, or the payload's user_max_hr_bpm)")
             }
         }
         summary.normalizedPowerWatts = Metrics.normalizedPower(columns[.power])
-        if summary.normalizedPowerWatts == nil, summary.power.totalWeightSeconds >= Double(Metrics.maxNormalizedPowerSeconds)
-            || !summary.power.totalWeightSeconds.isFinite
+        if summary.normalizedPowerWatts == nil, let span = Metrics.axisSpanSeconds(columns[.power]),
+            !(span < Double(Metrics.maxNormalizedPowerSeconds))
         {
             summary.notes.append("normalized power left out: the power samples span more than 100 days")
         }
@@ -175,19 +181,16 @@ public enum Summarizer {
     }
 
     /// Speed (from speed samples, else distance samples, else positions), distance, moving time.
-    private static func summarizeMotion(_ columns: ActivityColumns, options: SummaryOptions, into summary: inout ActivitySummary) {
+    private static func summarizeMotion(
+        _ columns: ActivityColumns, speedWeights: ContiguousArray<Double>, options: SummaryOptions, into summary: inout ActivitySummary
+    ) {
         let distance = columns[.distance]
         let position = columns[.position]
         if let first = distance.values.first, let last = distance.values.last {
             summary.distanceMeters = last - first
             summary.distanceSource = .distanceSamples
         } else if position.count > 0 {
-            var total = 0.0
-            for i in 1..<max(1, position.count) {
-                total += Geography.haversineMeters(
-                    position.values[i - 1], position.secondValues[i - 1], position.values[i], position.secondValues[i])
-            }
-            summary.distanceMeters = total
+            summary.distanceMeters = (1..<max(1, position.count)).reduce(0) { $0 + metersBefore($1, in: position) }
             summary.distanceSource = .positions
         }
 
@@ -195,7 +198,7 @@ public enum Summarizer {
         // whose speeds are all 0 (a trainer or rowing machine without a speed sensor) is passed over.
         var speeds: [(speed: Double, seconds: Double)] = []
         for source in [ValueSource.speedSamples, .distanceSamples, .positions] {
-            speeds = speedsWithDurations(from: source, columns)
+            speeds = speedsWithDurations(from: source, columns, speedWeights: speedWeights)
             if speeds.contains(where: { $0.speed != 0 }) {
                 summary.speedSource = source
                 break
@@ -222,10 +225,12 @@ public enum Summarizer {
 
     /// Speeds in m/s with the seconds each lasted: speed samples with their weights, or each interval
     /// between consecutive distance samples or positions (distance / time).
-    private static func speedsWithDurations(from source: ValueSource, _ columns: ActivityColumns) -> [(speed: Double, seconds: Double)] {
+    private static func speedsWithDurations(
+        from source: ValueSource, _ columns: ActivityColumns, speedWeights: ContiguousArray<Double>
+    ) -> [(speed: Double, seconds: Double)] {
         switch source {
         case .speedSamples:
-            return Array(zip(columns[.speed].values, Metrics.sampleWeights(columns[.speed])))
+            return Array(zip(columns[.speed].values, speedWeights))
         case .distanceSamples, .positions:
             let column = columns[source == .positions ? .position : .distance]
             guard column.count > 1 else { return [] }
@@ -233,16 +238,18 @@ public enum Summarizer {
             var speeds: [(speed: Double, seconds: Double)] = []
             for i in 1..<column.count where axis[i] > axis[i - 1] {
                 let seconds = axis[i] - axis[i - 1]
-                let meters = source == .positions
-                    ? Geography.haversineMeters(
-                        column.values[i - 1], column.secondValues[i - 1], column.values[i], column.secondValues[i])
-                    : column.values[i] - column.values[i - 1]
+                let meters = source == .positions ? metersBefore(i, in: column) : column.values[i] - column.values[i - 1]
                 speeds.append((meters / seconds, seconds))
             }
             return speeds
         case .none:
             return []
         }
+    }
+
+    /// Haversine meters from position `i - 1` to position `i`.
+    private static func metersBefore(_ i: Int, in position: SampleColumn) -> Double {
+        Geography.haversineMeters(position.values[i - 1], position.secondValues[i - 1], position.values[i], position.secondValues[i])
     }
 
     /// Count and total length of the intervals above `gap` seconds, on the timestamp axis.
@@ -262,11 +269,14 @@ public enum Summarizer {
 
     /// Count, min, max and time-weighted mean of a column (see the file comment for the weights).
     /// With `excludingZeros`, samples of 0 leave the mean (their time with them) but not min or max.
-    public static func statistics(_ column: SampleColumn, excludingZeros: Bool = false) -> ChannelStatistics {
+    /// `weights`: the column's ``Metrics/sampleWeights(_:)``, when the caller has them already.
+    public static func statistics(
+        _ column: SampleColumn, excludingZeros: Bool = false, weights: ContiguousArray<Double>? = nil
+    ) -> ChannelStatistics {
         let n = column.count
         guard n > 0 else { return ChannelStatistics() }
         var result = ChannelStatistics(count: n)
-        let weights = Metrics.sampleWeights(column)
+        let weights = weights ?? Metrics.sampleWeights(column)
         var minimum = column.values[0]
         var maximum = column.values[0]
         var weightedSum = 0.0

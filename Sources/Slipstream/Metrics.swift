@@ -51,9 +51,10 @@ public enum Metrics {
     }
 
     /// Seconds per heart-rate zone. `bounds` are the lower bounds of zones 1... in percent of
-    /// `maxHeartRate`; a sample is in zone z when lower <= pct < upper; durations are the samples' weights.
+    /// `maxHeartRate`; a sample is in zone z when lower <= pct < upper; durations are the samples' weights
+    /// (`weights`, when the caller has them already).
     public static func heartRateZones(
-        _ column: SampleColumn, maxHeartRate: Double, bounds: [Double]
+        _ column: SampleColumn, maxHeartRate: Double, bounds: [Double], weights: ContiguousArray<Double>? = nil
     ) -> [HeartRateZoneDuration] {
         let lowers = [0] + bounds
         var zones = lowers.indices.map { z in
@@ -61,7 +62,7 @@ public enum Metrics {
                 zone: z, startPercentage: lowers[z], endPercentage: z + 1 < lowers.count ? lowers[z + 1] : nil,
                 durationSeconds: 0)
         }
-        let weights = sampleWeights(column)
+        let weights = weights ?? sampleWeights(column)
         for (value, weight) in zip(column.values, weights) {
             let percent = value / maxHeartRate * 100
             var zone = 0
@@ -78,10 +79,9 @@ public enum Metrics {
     public static func normalizedPower(_ column: SampleColumn) -> Double? {
         let n = column.count
         guard n > 0 else { return nil }
+        guard let span = axisSpanSeconds(column), span < Double(maxNormalizedPowerSeconds) else { return nil }
         let axis = Summarizer.sampleAxisSeconds(column)
         let start = axis[0]
-        let span = axis.max()! - start
-        guard span.isFinite, span < Double(maxNormalizedPowerSeconds) else { return nil }
         let ticks = Int(span.rounded(.down)) + 1
         guard ticks >= 30 else { return nil }
         var perSecond = ContiguousArray<Double>()
@@ -105,6 +105,14 @@ public enum Metrics {
             }
         }
         return (fourthPowers / Double(windows)).squareRoot().squareRoot()
+    }
+
+    /// Seconds from the first sample to the latest one on the column's axis (not finite when the
+    /// axis is broken); nil without samples.
+    public static func axisSpanSeconds(_ column: SampleColumn) -> Double? {
+        let axis = Summarizer.sampleAxisSeconds(column)
+        guard let first = axis.first, let latest = axis.max() else { return nil }
+        return latest - first
     }
 
     /// Intensity factor NP / FTP and TSS = 100 × seconds × NP × IF / (FTP × 3600).
