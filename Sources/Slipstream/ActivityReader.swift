@@ -141,8 +141,7 @@ public final class ActivityReader {
     ) -> SlipstreamError {
         // Lines are known from the current chunk on; an offset before it is given by byte alone.
         let (line, column) = offset >= chunkStart ? lines.lineAndColumn(of: offset, chunk: chunk, chunkStart: chunkStart) : (nil, nil)
-        return SlipstreamError(
-            .limitExceeded, "\(what) (limit: \(flag))", source: source, byteOffset: offset, line: line, column: column, jsonPath: path)
+        return .limitExceeded(what, flag: flag, source: source, byteOffset: offset, line: line, column: column, jsonPath: path)
     }
 
     /// Parses `source` with callbacks that do nothing and no line counting: the ceiling for any

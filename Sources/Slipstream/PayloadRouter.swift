@@ -742,8 +742,8 @@ final class PayloadRouter {
     @inline(never)
     private func exceeded(_ what: String, flag: String) -> Bool {
         if pendingError == nil {
-            pendingError = SlipstreamError(
-                .limitExceeded, "\(what) (limit: \(flag))", source: sourceName, byteOffset: locate(), jsonPath: currentPath())
+            pendingError = SlipstreamError.limitExceeded(
+                what, flag: flag, source: sourceName, byteOffset: locate(), jsonPath: currentPath())
         }
         return false
     }

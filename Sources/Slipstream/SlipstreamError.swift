@@ -63,6 +63,15 @@ public struct SlipstreamError: Error, Equatable, CustomStringConvertible, Sendab
         self.jsonPath = jsonPath
     }
 
+    /// The input went past one of the ``ReadLimits``: `what` happened, `flag` raises the limit.
+    static func limitExceeded(
+        _ what: String, flag: String, source: String, byteOffset: Int?, line: Int? = nil, column: Int? = nil, jsonPath: String?
+    ) -> SlipstreamError {
+        SlipstreamError(
+            .limitExceeded, "\(what) (limit: \(flag))", source: source, byteOffset: byteOffset, line: line, column: column,
+            jsonPath: jsonPath)
+    }
+
     /// One line: `SOURCE:LINE:COLUMN (byte N): reason (at PATH)`.
     public var description: String {
         var place = source.isEmpty ? "" : source
