@@ -531,9 +531,16 @@ final class ChunkPipe: @unchecked Sendable {
         items.signal()
     }
 
-    /// The reader is done, early or not: a writer waiting for space is let through.
+    /// The reader is done, early or not: the spaces of the chunks left unread go back to the
+    /// semaphore (libdispatch traps when a semaphore dies below its first value), and a writer
+    /// waiting for space is let through.
     func close() {
-        lock.withLock { $0.closed = true }
+        let unread = lock.withLock { state -> Int in
+            state.closed = true
+            defer { state.chunks = []; state.head = 0 }
+            return state.chunks.count - state.head
+        }
+        for _ in 0..<unread { spaces.signal() }
         spaces.signal()
     }
 

@@ -203,6 +203,28 @@ import Testing
         #expect(one.report.payloads == 60 && three.report.payloads == 60 && unordered.report.payloads == 60)
     }
 
+    /// A long first payload is still being read while the short ones behind it finish (more of them
+    /// than the write window of 4 per job); a member that fails at its first byte leaves most of
+    /// its megabyte unread in the pipe. The output keeps the input order, nothing is lost.
+    @Test func longAndFailingMembersKeepTheOrder() throws {
+        let scratch = try Scratch()
+        let long = PayloadGenerator.bytes(GeneratorOptions(seconds: 4_000, seed: 5))
+        try scratch.write("order/00-long.json", Data(long.bytes))
+        try scratch.write("order/01-bad.json", "x" + String(repeating: " ", count: 1 << 20))
+        for i in 2..<22 { try scratch.write("order/\(i < 10 ? "0" : "")\(i).json", Self.payload("s\(i)", [100 + i])) }
+        try scratch.run("tar", ["--sort=name", "-czf", "order.tgz", "order"])
+        let expectedIDs = [long.activities[0].summaryID] + (2..<22).map { "s\($0)" }
+        for jobs in [1, 2, 3] {
+            let outcome = batch(["order.tgz", "order"], in: scratch, jobs: jobs)
+            #expect(outcome.summaryIDs == expectedIDs + expectedIDs, "jobs \(jobs)")
+            #expect(outcome.sources.count == 44)
+            #expect(outcome.sources[1] == "order.tgz!order/01-bad.json" && outcome.sources[23] == "order/01-bad.json")
+            // yajl stops after the first byte, as with "hello" above.
+            #expect(outcome.errors.map { $0["byte"] as? Int } == [1, 1])
+            #expect(outcome.report.payloads == 44 && outcome.report.failed == 2 && outcome.report.activities == 42)
+        }
+    }
+
     @Test func failFastStopsAtTheFirstFailure() throws {
         let scratch = try Scratch()
         for i in 0..<10 { try scratch.write("ff/\(i).json", i == 2 ? "[" : Self.payload("f\(i)", [100])) }
