@@ -4,10 +4,11 @@
 // member). With one job it reads each payload itself. With N jobs a payload that is a file is
 // handed whole to a worker, which opens and reads it; an archive is read by the main thread (a
 // tar.gz is one compressed stream and can only be read in order) and each member's decompressed
-// bytes go through a bounded pipe to the worker that parses it. At most N payloads are in flight:
-// one is in flight from the moment it is numbered until its output has been written, so memory is
-// bounded by N activities and N pipes whatever the size of the archive. Output goes out in input
-// order (or as finished, unordered), through one lock.
+// bytes go through a bounded pipe to the worker that parses it. At most N payloads are being read
+// at once, so memory is bounded by N activities and N pipes whatever the size of the archive; a
+// read payload waiting for an earlier one to be written holds only its output bytes (at most 4N
+// payloads are numbered and not yet written). Output goes out in input order (or as finished,
+// unordered), through one lock.
 
 import Dispatch
 
@@ -185,6 +186,7 @@ public struct BatchJob: Sendable {
         }
         var consumed = 0
         defer { state.addConsumedInputBytes(FileSystem.size(of: path) - consumed) }
+        let pool = ChunkPool(chunkSize: ActivityReader.chunkSize)
         while !state.shouldStop {
             let entry: ArchiveEntry?
             do {
@@ -206,7 +208,7 @@ public struct BatchJob: Sendable {
                     try Self.parse(archive, gzip: gzip, name: source, reader: reader, consumer: consumer)
                 }
             } else {
-                let pipe = ChunkPipe(name: source, capacityBytes: pipeBytes)
+                let pipe = ChunkPipe(name: source, capacityBytes: pipeBytes, pool: pool)
                 state.submit(source: source) { reader, consumer throws(SlipstreamError) in
                     defer { pipe.close() }
                     return try Self.parse(pipe.reader(), gzip: gzip, name: source, reader: reader, consumer: consumer)
@@ -222,20 +224,22 @@ public struct BatchJob: Sendable {
     /// Copies the current member into the pipe; false when the archive cannot be read further.
     private func pump(_ archive: ArchiveReader, into pipe: ChunkPipe) -> Bool {
         while true {
-            var chunk = [UInt8](repeating: 0, count: ActivityReader.chunkSize)
+            var chunk = pipe.pool.take()
             do {
                 let count = try chunk.withUnsafeMutableBytes { buffer throws(SlipstreamError) in try archive.read(into: buffer) }
                 if count == 0 {
+                    pipe.pool.give(chunk)
                     pipe.finish()
                     return true
                 }
-                chunk.removeLast(chunk.count - count)
                 // The worker has stopped reading (its payload failed): the rest of the member is skipped.
-                if !pipe.push(chunk) {
+                if !pipe.push(chunk, count: count) {
                     while try chunk.withUnsafeMutableBytes({ buffer throws(SlipstreamError) in try archive.read(into: buffer) }) > 0 {}
+                    pipe.pool.give(chunk)
                     return true
                 }
             } catch {
+                pipe.pool.give(chunk)
                 pipe.fail(error as? SlipstreamError ?? SlipstreamError(.inputUnreadable, "\(error)", source: pipe.name))
                 return false
             }
@@ -347,15 +351,22 @@ private struct PayloadResult: Sendable {
 }
 
 /// The batch's shared state: the payload counter, the slots, the output order, the report.
-/// `@unchecked Sendable`: every mutable field is behind `lock`; `slots` and `group` are thread-safe.
+/// `@unchecked Sendable`: every mutable field is behind `lock`; the semaphores and `group` are thread-safe.
 private final class BatchState: @unchecked Sendable {
     let job: BatchJob
     private let output: @Sendable ([UInt8]) throws(SlipstreamError) -> Void
     private let diagnostic: @Sendable (String) -> Void
+    /// Payloads being read: at most `jobs`. A slot is given back as soon as its payload is read,
+    /// not when it is written, so that a finished payload waiting for an earlier one does not
+    /// leave a core idle.
     private let slots: DispatchSemaphore
+    /// Payloads numbered but not yet written (read, or finished and waiting for their turn): a
+    /// few per job, each holding only its output bytes.
+    private let window: DispatchSemaphore
     private let group = DispatchGroup()
     private let queue = DispatchQueue(label: "slipstream.batch", attributes: .concurrent)
     private let lock = Locked(Shared())
+    static let windowPerJob = 4
 
     private struct Shared {
         var report = BatchReport()
@@ -373,6 +384,7 @@ private final class BatchState: @unchecked Sendable {
         self.output = output
         self.diagnostic = diagnostic
         slots = DispatchSemaphore(value: job.jobs)
+        window = DispatchSemaphore(value: job.jobs * Self.windowPerJob)
     }
 
     var shouldStop: Bool { lock.withLock { $0.stop } }
@@ -408,6 +420,7 @@ private final class BatchState: @unchecked Sendable {
 
     /// Numbers a payload and reads it: here with one job, on a worker with more. Waits for a slot.
     func submit(source: String, read: @escaping (ActivityReader, BatchConsumer) throws(SlipstreamError) -> ReadReport) {
+        window.wait()
         slots.wait()
         let index = lock.withLock { shared in
             defer { shared.nextIndex += 1 }
@@ -416,6 +429,7 @@ private final class BatchState: @unchecked Sendable {
         let work = UnsafeTransfer(read)
         let body: @Sendable () -> Void = { [self] in
             let result = Self.run(source: source, job: job, read: work.value)
+            slots.signal()
             deliver(index, result)
         }
         if job.jobs == 1 {
@@ -469,7 +483,7 @@ private final class BatchState: @unchecked Sendable {
                 shared.report.stoppedEarly = true
             }
         }
-        slots.signal()
+        window.signal()
     }
 
     func waitForAll() {
@@ -485,36 +499,66 @@ private struct UnsafeTransfer<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
+/// Chunk buffers shared by the pipes of one archive. The reader thread takes them, the workers give
+/// them back when parsed: no allocation, zeroing or cross-thread free per chunk (these cost --jobs 2
+/// a few percent of its time, in page faults and memset).
+final class ChunkPool: Sendable {
+    let chunkSize: Int
+    private let free = Locked<[[UInt8]]>([])
+
+    init(chunkSize: Int) { self.chunkSize = chunkSize }
+
+    /// A buffer of `chunkSize` bytes, contents unspecified.
+    func take() -> [UInt8] {
+        if let chunk = free.withLock({ $0.popLast() }) { return chunk }
+        return [UInt8](unsafeUninitializedCapacity: chunkSize) { _, count in count = chunkSize }
+    }
+
+    func give(_ chunk: [UInt8]) {
+        guard chunk.count == chunkSize else { return }
+        free.withLock { $0.append(chunk) }
+    }
+}
+
 /// The decompressed bytes of one archive member, from the thread that reads the archive to the worker
 /// that parses them. Bounded: `push` waits while the pipe holds `capacityBytes` or more.
 /// `@unchecked Sendable`: all state is behind `lock`; the semaphores are thread-safe.
 final class ChunkPipe: @unchecked Sendable {
     let name: String
+    let pool: ChunkPool
     private let capacityChunks: Int
     private let spaces: DispatchSemaphore
     private let items = DispatchSemaphore(value: 0)
     private let lock = Locked(State())
 
+    /// A pool buffer and how many of its bytes are the member's.
+    struct Chunk {
+        var bytes: [UInt8]
+        var count: Int
+    }
+
     private struct State {
-        var chunks: [[UInt8]] = []
+        var chunks: [Chunk] = []
         var head = 0
         var ended = false
         var failure: SlipstreamError?
         var closed = false
     }
 
-    init(name: String, capacityBytes: Int) {
+    init(name: String, capacityBytes: Int, pool: ChunkPool) {
         self.name = name
-        capacityChunks = max(2, capacityBytes / ActivityReader.chunkSize)
+        self.pool = pool
+        capacityChunks = max(2, capacityBytes / pool.chunkSize)
         spaces = DispatchSemaphore(value: capacityChunks)
     }
 
-    /// Hands a chunk to the reader; false when the reader has closed the pipe (and wants no more).
-    func push(_ chunk: [UInt8]) -> Bool {
+    /// Hands the first `count` bytes of a pool buffer to the reader; false when the reader has
+    /// closed the pipe (and wants no more; the buffer is still the caller's).
+    func push(_ bytes: [UInt8], count: Int) -> Bool {
         spaces.wait()
         let open = lock.withLock { state -> Bool in
             guard !state.closed else { return false }
-            state.chunks.append(chunk)
+            state.chunks.append(Chunk(bytes: bytes, count: count))
             return true
         }
         items.signal()
@@ -531,27 +575,30 @@ final class ChunkPipe: @unchecked Sendable {
         items.signal()
     }
 
-    /// The reader is done, early or not: the spaces of the chunks left unread go back to the
-    /// semaphore (libdispatch traps when a semaphore dies below its first value), and a writer
-    /// waiting for space is let through.
+    /// The reader is done, early or not: the chunks left unread go back to the pool and their
+    /// spaces to the semaphore (libdispatch traps when a semaphore dies below its first value), and
+    /// a writer waiting for space is let through.
     func close() {
-        let unread = lock.withLock { state -> Int in
+        let unread = lock.withLock { state -> [Chunk] in
             state.closed = true
             defer { state.chunks = []; state.head = 0 }
-            return state.chunks.count - state.head
+            return Array(state.chunks[state.head...])
         }
-        for _ in 0..<unread { spaces.signal() }
+        for chunk in unread {
+            pool.give(chunk.bytes)
+            spaces.signal()
+        }
         spaces.signal()
     }
 
     /// The next chunk; nil at the end.
-    fileprivate func next() throws(SlipstreamError) -> [UInt8]? {
+    fileprivate func next() throws(SlipstreamError) -> Chunk? {
         while true {
             items.wait()
-            let result: Result<[UInt8]?, SlipstreamError>? = lock.withLock { state in
+            let result: Result<Chunk?, SlipstreamError>? = lock.withLock { state in
                 if state.head < state.chunks.count {
                     let chunk = state.chunks[state.head]
-                    state.chunks[state.head] = []
+                    state.chunks[state.head].bytes = []
                     state.head += 1
                     if state.head > 64 {
                         state.chunks.removeFirst(state.head)
@@ -579,11 +626,11 @@ final class ChunkPipe: @unchecked Sendable {
     func reader() -> PipeSource { PipeSource(pipe: self) }
 }
 
-/// Reads a ``ChunkPipe`` as a byte source.
+/// Reads a ``ChunkPipe`` as a byte source; each chunk goes back to the pool once copied out.
 struct PipeSource: ByteSource {
     let pipe: ChunkPipe
     var name: String { pipe.name }
-    private var chunk: [UInt8] = []
+    private var chunk = ChunkPipe.Chunk(bytes: [], count: 0)
     private var offset = 0
     private var ended = false
 
@@ -591,15 +638,17 @@ struct PipeSource: ByteSource {
 
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
         while offset == chunk.count {
+            pipe.pool.give(chunk.bytes)
+            chunk = ChunkPipe.Chunk(bytes: [], count: 0)
+            offset = 0
             guard !ended, let next = try pipe.next() else {
                 ended = true
                 return 0
             }
             chunk = next
-            offset = 0
         }
         let count = min(buffer.count, chunk.count - offset)
-        chunk.withUnsafeBytes { source in
+        chunk.bytes.withUnsafeBytes { source in
             buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
         }
         offset += count
