@@ -2,7 +2,8 @@
 # Speed-up of `slipstream batch --jobs 2` over `--jobs 1` on one archive, measured as alternating
 # pairs so that both see the same machine (a shared VM's speed drifts between runs).
 #   scripts/bench-batch.sh [ARCHIVE] [PAIRS]
-# Without ARCHIVE, a tar.gz of 100 one-hour payloads (~240 MB of JSON) is generated first.
+# Without ARCHIVE, a tar.gz of RIDES payloads of RIDE_SECONDS each is generated first (default 100
+# one-hour payloads, ~250 MB of JSON; RIDES=10 RIDE_SECONDS=36000 gives ten-hour rides of ~26 MB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
@@ -14,7 +15,9 @@ if [ -z "$archive" ]; then
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
     mkdir "$work/rides"
-    for seed in $(seq 1 100); do "$bin" generate --seconds 3600 --seed "$seed" > "$work/rides/ride-$seed.json"; done
+    for seed in $(seq 1 "${RIDES:-100}"); do
+        "$bin" generate --seconds "${RIDE_SECONDS:-3600}" --seed "$seed" > "$work/rides/ride-$seed.json"
+    done
     tar -czf "$work/rides.tar.gz" -C "$work" rides
     archive=$work/rides.tar.gz
 fi

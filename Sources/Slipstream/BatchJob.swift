@@ -44,12 +44,14 @@ public struct BatchJob: Sendable {
     public var failFast: Bool
     public var options: SummaryOptions
     public var limits = ReadLimits()
-    /// Bytes buffered between the archive reader and one worker (the pipe of one member).
-    public var pipeBytes: Int
+    /// Decompressed bytes the thread reading an archive may hold ahead of the workers, in all.
+    /// Members behind one being read can only be reached by reading past it, so its unparsed bytes
+    /// wait here; a member larger than this makes the reader wait (the batch goes on, less in parallel).
+    public var readAheadBytes: Int
 
     public init(
         paths: [String], jobs: Int = FileSystem.processorCount, ordered: Bool = true, format: BatchFormat = .ndjson,
-        failFast: Bool = false, options: SummaryOptions = SummaryOptions(), pipeBytes: Int = 4 << 20
+        failFast: Bool = false, options: SummaryOptions = SummaryOptions(), readAheadBytes: Int? = nil
     ) {
         self.paths = paths
         self.jobs = max(1, jobs)
@@ -57,8 +59,11 @@ public struct BatchJob: Sendable {
         self.format = format
         self.failFast = failFast
         self.options = options
-        self.pipeBytes = pipeBytes
+        self.readAheadBytes = readAheadBytes ?? Self.defaultReadAheadPerJob * max(1, jobs)
     }
+
+    /// 32 MiB: room for the rest of a ten-hour ride (~26 MB of JSON) while another is parsed.
+    public static let defaultReadAheadPerJob = 32 << 20
 
     /// How a name is read: as a payload (and how), as an archive of payloads, or not at all.
     enum NameKind: Equatable {
@@ -186,7 +191,7 @@ public struct BatchJob: Sendable {
         }
         var consumed = 0
         defer { state.addConsumedInputBytes(FileSystem.size(of: path) - consumed) }
-        let pool = ChunkPool(chunkSize: ActivityReader.chunkSize)
+        let readAhead = ReadAhead(bytes: readAheadBytes, chunkSize: ActivityReader.chunkSize)
         while !state.shouldStop {
             let entry: ArchiveEntry?
             do {
@@ -208,7 +213,7 @@ public struct BatchJob: Sendable {
                     try Self.parse(archive, gzip: gzip, name: source, reader: reader, consumer: consumer)
                 }
             } else {
-                let pipe = ChunkPipe(name: source, capacityBytes: pipeBytes, pool: pool)
+                let pipe = ChunkPipe(name: source, readAhead: readAhead)
                 state.submit(source: source) { reader, consumer throws(SlipstreamError) in
                     defer { pipe.close() }
                     return try Self.parse(pipe.reader(), gzip: gzip, name: source, reader: reader, consumer: consumer)
@@ -224,22 +229,22 @@ public struct BatchJob: Sendable {
     /// Copies the current member into the pipe; false when the archive cannot be read further.
     private func pump(_ archive: ArchiveReader, into pipe: ChunkPipe) -> Bool {
         while true {
-            var chunk = pipe.pool.take()
+            var chunk = pipe.readAhead.take()
             do {
                 let count = try chunk.withUnsafeMutableBytes { buffer throws(SlipstreamError) in try archive.read(into: buffer) }
                 if count == 0 {
-                    pipe.pool.give(chunk)
+                    pipe.readAhead.give(chunk)
                     pipe.finish()
                     return true
                 }
                 // The worker has stopped reading (its payload failed): the rest of the member is skipped.
                 if !pipe.push(chunk, count: count) {
                     while try chunk.withUnsafeMutableBytes({ buffer throws(SlipstreamError) in try archive.read(into: buffer) }) > 0 {}
-                    pipe.pool.give(chunk)
+                    pipe.readAhead.give(chunk)
                     return true
                 }
             } catch {
-                pipe.pool.give(chunk)
+                pipe.readAhead.give(chunk)
                 pipe.fail(error as? SlipstreamError ?? SlipstreamError(.inputUnreadable, "\(error)", source: pipe.name))
                 return false
             }
@@ -499,39 +504,44 @@ private struct UnsafeTransfer<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// Chunk buffers shared by the pipes of one archive. The reader thread takes them, the workers give
-/// them back when parsed: no allocation, zeroing or cross-thread free per chunk (these cost --jobs 2
-/// a few percent of its time, in page faults and memset).
-final class ChunkPool: Sendable {
+/// The chunk buffers of one archive's pipes, and the bound on them. The archive thread takes a
+/// buffer (waiting while the read-ahead is used up), fills it and pushes it into a pipe; the worker
+/// gives it back once parsed. Buffers are reused: no allocation, zeroing or cross-thread free per
+/// chunk (these cost --jobs 2 a few percent of its time, in page faults and memset).
+final class ReadAhead: Sendable {
     let chunkSize: Int
     private let free = Locked<[[UInt8]]>([])
+    /// One unit per buffer out of the free list.
+    private let room: DispatchSemaphore
 
-    init(chunkSize: Int) { self.chunkSize = chunkSize }
+    init(bytes: Int, chunkSize: Int) {
+        self.chunkSize = chunkSize
+        room = DispatchSemaphore(value: max(2, bytes / chunkSize))
+    }
 
-    /// A buffer of `chunkSize` bytes, contents unspecified.
+    /// A buffer of `chunkSize` bytes, contents unspecified; to be given back exactly once.
     func take() -> [UInt8] {
+        room.wait()
         if let chunk = free.withLock({ $0.popLast() }) { return chunk }
         return [UInt8](unsafeUninitializedCapacity: chunkSize) { _, count in count = chunkSize }
     }
 
     func give(_ chunk: [UInt8]) {
-        guard chunk.count == chunkSize else { return }
         free.withLock { $0.append(chunk) }
+        room.signal()
     }
 }
 
 /// The decompressed bytes of one archive member, from the thread that reads the archive to the worker
-/// that parses them. Bounded: `push` waits while the pipe holds `capacityBytes` or more.
-/// `@unchecked Sendable`: all state is behind `lock`; the semaphores are thread-safe.
+/// that parses them, in buffers of the archive's ``ReadAhead``.
+/// `@unchecked Sendable`: all state is behind `lock`; the semaphore is thread-safe.
 final class ChunkPipe: @unchecked Sendable {
     let name: String
-    let pool: ChunkPool
-    private let capacityChunks: Int
-    private let spaces: DispatchSemaphore
+    let readAhead: ReadAhead
     private let items = DispatchSemaphore(value: 0)
     private let lock = Locked(State())
 
-    /// A pool buffer and how many of its bytes are the member's.
+    /// A read-ahead buffer and how many of its bytes are the member's.
     struct Chunk {
         var bytes: [UInt8]
         var count: Int
@@ -543,25 +553,24 @@ final class ChunkPipe: @unchecked Sendable {
         var ended = false
         var failure: SlipstreamError?
         var closed = false
+        /// The chunk the reader is copying from; given back at its next call, or at `close`.
+        var lent: Chunk?
     }
 
-    init(name: String, capacityBytes: Int, pool: ChunkPool) {
+    init(name: String, readAhead: ReadAhead) {
         self.name = name
-        self.pool = pool
-        capacityChunks = max(2, capacityBytes / pool.chunkSize)
-        spaces = DispatchSemaphore(value: capacityChunks)
+        self.readAhead = readAhead
     }
 
-    /// Hands the first `count` bytes of a pool buffer to the reader; false when the reader has
-    /// closed the pipe (and wants no more; the buffer is still the caller's).
+    /// Hands the first `count` bytes of a buffer to the reader; false when the reader has closed the
+    /// pipe (and wants no more; the buffer is still the caller's).
     func push(_ bytes: [UInt8], count: Int) -> Bool {
-        spaces.wait()
         let open = lock.withLock { state -> Bool in
             guard !state.closed else { return false }
             state.chunks.append(Chunk(bytes: bytes, count: count))
             return true
         }
-        items.signal()
+        if open { items.signal() }
         return open
     }
 
@@ -575,24 +584,27 @@ final class ChunkPipe: @unchecked Sendable {
         items.signal()
     }
 
-    /// The reader is done, early or not: the chunks left unread go back to the pool and their
-    /// spaces to the semaphore (libdispatch traps when a semaphore dies below its first value), and
-    /// a writer waiting for space is let through.
+    /// The reader is done, early or not: the chunk it had and those left unread go back to the
+    /// read-ahead.
     func close() {
         let unread = lock.withLock { state -> [Chunk] in
             state.closed = true
-            defer { state.chunks = []; state.head = 0 }
-            return Array(state.chunks[state.head...])
+            defer { state.chunks = []; state.head = 0; state.lent = nil }
+            return Array(state.chunks[state.head...]) + (state.lent.map { [$0] } ?? [])
         }
-        for chunk in unread {
-            pool.give(chunk.bytes)
-            spaces.signal()
-        }
-        spaces.signal()
+        for chunk in unread { readAhead.give(chunk.bytes) }
     }
 
-    /// The next chunk; nil at the end.
+    /// The next chunk, lent until the next call; nil at the end. The caller drops its copy of the
+    /// previous one first, so that the buffer goes back unshared (a shared one would be copied when
+    /// the archive thread refills it).
     fileprivate func next() throws(SlipstreamError) -> Chunk? {
+        if let previous = lock.withLock({ state -> Chunk? in
+            defer { state.lent = nil }
+            return state.lent
+        }) {
+            readAhead.give(previous.bytes)
+        }
         while true {
             items.wait()
             let result: Result<Chunk?, SlipstreamError>? = lock.withLock { state in
@@ -604,6 +616,7 @@ final class ChunkPipe: @unchecked Sendable {
                         state.chunks.removeFirst(state.head)
                         state.head = 0
                     }
+                    state.lent = chunk
                     return .success(chunk)
                 }
                 if let failure = state.failure { return .failure(failure) }
@@ -612,7 +625,7 @@ final class ChunkPipe: @unchecked Sendable {
             }
             switch result {
             case .success(let chunk)?:
-                if chunk != nil { spaces.signal() } else { items.signal() }
+                if chunk == nil { items.signal() }
                 return chunk
             case .failure(let error)?:
                 items.signal()
@@ -626,20 +639,19 @@ final class ChunkPipe: @unchecked Sendable {
     func reader() -> PipeSource { PipeSource(pipe: self) }
 }
 
-/// Reads a ``ChunkPipe`` as a byte source; each chunk goes back to the pool once copied out.
+/// Reads a ``ChunkPipe`` as a byte source.
 struct PipeSource: ByteSource {
     let pipe: ChunkPipe
     var name: String { pipe.name }
-    private var chunk = ChunkPipe.Chunk(bytes: [], count: 0)
+    private var chunk: ChunkPipe.Chunk?
     private var offset = 0
     private var ended = false
 
     init(pipe: ChunkPipe) { self.pipe = pipe }
 
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
-        while offset == chunk.count {
-            pipe.pool.give(chunk.bytes)
-            chunk = ChunkPipe.Chunk(bytes: [], count: 0)
+        while offset == chunk?.count ?? 0 {
+            chunk = nil
             offset = 0
             guard !ended, let next = try pipe.next() else {
                 ended = true
@@ -647,8 +659,9 @@ struct PipeSource: ByteSource {
             }
             chunk = next
         }
-        let count = min(buffer.count, chunk.count - offset)
-        chunk.bytes.withUnsafeBytes { source in
+        let current = chunk!
+        let count = min(buffer.count, current.count - offset)
+        current.bytes.withUnsafeBytes { source in
             buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
         }
         offset += count

@@ -39,13 +39,13 @@ public enum BenchPayloads {
         return keeper.kept
     }
 
-    /// A `.tar.gz` of `count` one-hour payloads (seeds 1...count, ~2.4 MB each), written once per
-    /// process into the temporary directory; returns its path.
-    public static func archive(payloads count: Int) throws -> String {
-        let directory = FileSystem.temporaryPath(named: "slipstream-archive-\(count)", extension: "d")
+    /// A `.tar.gz` of `count` payloads of one activity of `seconds` (seeds 1...count; one hour is
+    /// ~2.5 MB of JSON), written into the temporary directory; returns its path.
+    public static func archive(payloads count: Int, seconds: Int = 3600) throws -> String {
+        let directory = FileSystem.temporaryPath(named: "slipstream-archive-\(count)x\(seconds)", extension: "d")
         try FileManager.default.createDirectory(atPath: directory + "/rides", withIntermediateDirectories: true)
         for seed in 1...count {
-            try write(GeneratorOptions(seconds: 3600, activities: 1, seed: UInt64(seed)), to: directory + "/rides/ride-\(seed).json")
+            try write(GeneratorOptions(seconds: seconds, activities: 1, seed: UInt64(seed)), to: directory + "/rides/ride-\(seed).json")
         }
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -71,8 +71,15 @@ struct Batch: ParsableCommand {
     @Argument(help: "Payload files, directories and archives.")
     var paths: [String]
 
-    @Option(help: "Payloads in flight at once (default: the number of cores).")
+    @Option(help: "Payloads read at once (default: the number of cores).")
     var jobs = FileSystem.processorCount
+
+    @Option(
+        name: .customLong("read-ahead-mb"),
+        help: ArgumentHelp(
+            "Decompressed MB an archive's reader may hold for the workers (default: 32 per job).",
+            discussion: "A tar.gz is read in order: to reach the next member while one is parsed, its rest waits here. Members larger than this are read less in parallel."))
+    var readAheadMB: Int?
 
     @Flag(help: "Write each payload's output as soon as it is done, not in input order.")
     var unordered = false
@@ -97,12 +104,16 @@ struct Batch: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
+        if let readAheadMB, readAheadMB < 1 || readAheadMB > 1 << 20 {
+            throw ValidationError("--read-ahead-mb must be between 1 and 1048576")
+        }
         guard !paths.isEmpty else { throw ValidationError("give at least one file, directory or archive") }
     }
 
     func run() throws {
         var job = BatchJob(
-            paths: paths, jobs: jobs, ordered: !unordered, format: format, failFast: failFast, options: try metrics.summaryOptions())
+            paths: paths, jobs: jobs, ordered: !unordered, format: format, failFast: failFast, options: try metrics.summaryOptions(),
+            readAheadBytes: readAheadMB.map { $0 << 20 })
         job.limits = limits.readLimits
         let code = job.run(
             outputPath: output, quiet: quiet, showProgress: FileSystem.standardErrorIsTerminal, diagnostic: StandardError.writeLine)

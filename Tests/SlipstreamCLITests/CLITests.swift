@@ -112,6 +112,8 @@ private func json(_ line: Substring) throws -> [String: Any] {
         #expect(try run(["summarize", "--format", "xml"]).status == 64)
         #expect(try run(["summarize", "--no-such-flag"]).status == 64)
         #expect(try run(["generate", "--seconds", "-5"]).status == 64)
+        let readAhead = try run(["batch", "--read-ahead-mb", "0", example])
+        #expect(readAhead.status == 64 && readAhead.stderr.contains("--read-ahead-mb must be between 1 and 1048576"))
     }
 
     @Test func outputErrorsExit74() throws {

@@ -79,7 +79,7 @@ import Testing
         let collected = Collected()
         let job = BatchJob(
             paths: paths.map { scratch.path + "/" + $0 }, jobs: jobs, ordered: ordered, format: format, failFast: failFast,
-            pipeBytes: 1 << 17)
+            readAheadBytes: 1 << 17)
         let report = job.run(
             output: { bytes in collected.write(bytes) },
             diagnostic: { line in collected.say(line) })

@@ -1,6 +1,7 @@
 // Throughput, wall clock and malloc counts of each pipeline stage on generated payloads of
 // ~2.5 MB, ~25 MB and ~200 MB, plus timestamp parsing and summaries over prebuilt columns.
-// `batch_tgz100_jobs1` and `_jobs2`: `slipstream batch` over a tar.gz of 100 one-hour payloads.
+// `batch_tgz100_jobs1`/`_jobs2` and `batch_tgz10x10h_jobs1`/`_jobs2`: `slipstream batch` over a tar.gz
+// of 100 one-hour payloads, and of 10 ten-hour payloads.
 // Malloc-count thresholds live in ../Thresholds (`swift package benchmark thresholds check`).
 
 import Benchmark
@@ -94,19 +95,23 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // The same archive with one job and with two: the ratio of their wall clocks is the speed-up.
-    for jobs in [1, 2] {
-        Benchmark(
-            "batch_tgz100_jobs\(jobs)",
-            configuration: .init(
-                metrics: [megabytesPerSecond, .wallClock, .peakMemoryResident], timeUnits: .milliseconds,
-                warmupIterations: 1, maxDuration: .seconds(60), maxIterations: 7)
-        ) { benchmark, path in
-            let job = BatchJob(paths: [path], jobs: jobs)
-            let report = job.run(output: { blackHole($0) }, diagnostic: { _ in })
-            precondition(report.payloads == 100 && report.failed == 0)
-            benchmark.measurement(megabytesPerSecond, Int((Double(report.bytes) / 1e6 / report.seconds).rounded()))
-        } setup: {
-            try BenchPayloads.archive(payloads: 100)
+    // 100 one-hour rides, and 10 ten-hour rides (~26 MB each: the read-ahead must hold the rest of
+    // one while the next is parsed).
+    for (name, payloads, seconds) in [("tgz100", 100, 3600), ("tgz10x10h", 10, 36_000)] {
+        for jobs in [1, 2] {
+            Benchmark(
+                "batch_\(name)_jobs\(jobs)",
+                configuration: .init(
+                    metrics: [megabytesPerSecond, .wallClock, .peakMemoryResident], timeUnits: .milliseconds,
+                    warmupIterations: 1, maxDuration: .seconds(60), maxIterations: 7)
+            ) { benchmark, path in
+                let job = BatchJob(paths: [path], jobs: jobs)
+                let report = job.run(output: { blackHole($0) }, diagnostic: { _ in })
+                precondition(report.payloads == payloads && report.failed == 0)
+                benchmark.measurement(megabytesPerSecond, Int((Double(report.bytes) / 1e6 / report.seconds).rounded()))
+            } setup: {
+                try BenchPayloads.archive(payloads: payloads, seconds: seconds)
+            }
         }
     }
 }
