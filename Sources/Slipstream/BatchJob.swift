@@ -48,6 +48,9 @@ public struct BatchJob: Sendable {
     /// Members behind one being read can only be reached by reading past it, so its unparsed bytes
     /// wait here; a member larger than this makes the reader wait (the batch goes on, less in parallel).
     public var readAheadBytes: Int
+    /// The batch's own output files (the output and its temporary file): passed over with a note if
+    /// a walked directory or the command line holds them, never read as payloads.
+    public var outputPaths: [String] = []
 
     public init(
         paths: [String], jobs: Int = FileSystem.processorCount, ordered: Bool = true, format: BatchFormat = .ndjson,
@@ -106,6 +109,7 @@ public struct BatchJob: Sendable {
         state.addInputBytes(paths.reduce(0) { $0 + Self.inputBytes(at: $1) })
         for path in paths {
             if state.shouldStop { break }
+            if state.isOutput(path) { continue }
             switch path == "-" ? .other : FileSystem.kind(of: path) {
             case .directory:
                 walk(directory: path, state)
@@ -154,6 +158,7 @@ public struct BatchJob: Sendable {
             switch FileSystem.kind(of: path) {
             case .directory: walk(directory: path, state)
             case .file:
+                if state.isOutput(path) { continue }
                 let kind = NameKind(name)
                 guard kind == .json || kind == .gzipJSON else {
                     state.skip()
@@ -384,8 +389,12 @@ private final class BatchState: @unchecked Sendable {
         var outputError: SlipstreamError?
     }
 
+    /// The files `outputPaths` name at the start (the output may be there from an earlier run).
+    private let outputFiles: Set<FileIdentity>
+
     init(job: BatchJob, output: @escaping @Sendable ([UInt8]) throws(SlipstreamError) -> Void, diagnostic: @escaping @Sendable (String) -> Void) {
         self.job = job
+        outputFiles = Set(job.outputPaths.compactMap(FileSystem.identity(of:)))
         self.output = output
         self.diagnostic = diagnostic
         slots = DispatchSemaphore(value: job.jobs)
@@ -397,6 +406,13 @@ private final class BatchState: @unchecked Sendable {
     var outputError: SlipstreamError? { lock.withLock { $0.outputError } }
 
     func skip() { lock.withLock { $0.report.skipped += 1 } }
+
+    /// True, with a note on standard error, for a path that names the batch's own output.
+    func isOutput(_ path: String) -> Bool {
+        guard !outputFiles.isEmpty, let identity = FileSystem.identity(of: path), outputFiles.contains(identity) else { return false }
+        diagnostic("slipstream: \(path): passed over: it is this batch's output")
+        return true
+    }
     func addInputBytes(_ count: Int) { lock.withLock { $0.inputBytesTotal += count } }
     func addConsumedInputBytes(_ count: Int) { lock.withLock { $0.inputBytesDone += count } }
 
@@ -703,6 +719,8 @@ extension BatchJob {
     /// - Returns: the exit code: 0, 65 when any payload failed, 74 when the output failed.
     public func run(outputPath: String?, quiet: Bool, showProgress: Bool, diagnostic: @escaping @Sendable (String) -> Void) -> Int32 {
         let temporary = outputPath.map { "\($0).slipstream-\(FileSystem.processID).partial" }
+        var job = self
+        job.outputPaths = [outputPath, temporary].compactMap { $0 }
         let sink: SharedSink
         do {
             sink = SharedSink(try temporary.map { path throws(SlipstreamError) in try FileSink(path: path) } ?? FileSink())
@@ -716,7 +734,7 @@ extension BatchJob {
         let drawsProgress = showProgress && !quiet
         let line = ProgressLine()
         let progress: (@Sendable (BatchProgress) -> Void)? = drawsProgress ? { @Sendable in line.draw($0) } : nil
-        let report = run(
+        let report = job.run(
             output: { bytes throws(SlipstreamError) in try sink.sink.write(bytes) },
             diagnostic: { text in line.clear { diagnostic(text) } },
             progress: progress)

@@ -178,6 +178,12 @@ public enum StandardError {
     }
 }
 
+/// One file, whatever the path that names it.
+public struct FileIdentity: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+}
+
 /// Files by path, beyond reading and writing them.
 public enum FileSystem {
     /// Removes a file; true when it is gone.
@@ -197,6 +203,14 @@ public enum FileSystem {
             return mode == S_IFREG ? .file : .other
         }
         return mode == S_IFREG ? .file : mode == S_IFDIR ? .directory : .other
+    }
+
+    /// The device and inode of what a path names (links followed): two paths name one file when
+    /// theirs are equal. Nil when nothing is there.
+    public static func identity(of path: String) -> FileIdentity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
     /// Size in bytes of a file; 0 when unknown.

@@ -210,6 +210,25 @@ private func json(_ line: Substring) throws -> [String: Any] {
         #expect(quiet.stdout.hasPrefix("source,summary_id,start_time,error_kind,"))
     }
 
+    /// An output inside the walked directory is not read back as a payload, in the first run (its
+    /// temporary file) or the next (the output itself, also named on the command line).
+    @Test func batchPassesOverItsOwnOutput() throws {
+        let dir = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: example, toPath: dir + "/good.json")
+        let first = try run(["batch", "--jobs", "2", "--output", dir + "/out.ndjson", dir])
+        #expect(first.status == 0)
+        #expect(first.stderr.contains("slipstream: \(dir)/out.ndjson.slipstream-"))
+        #expect(first.stderr.contains(".partial: passed over: it is this batch's output"))
+        #expect(first.stderr.contains("1 payloads, 2 activities, 0 failed"))
+        let second = try run(["batch", "--output", dir + "/out.ndjson", dir, dir + "/out.ndjson"])
+        #expect(second.status == 0)
+        #expect(second.stderr.components(separatedBy: "\(dir)/out.ndjson: passed over: it is this batch's output").count == 3)
+        #expect(second.stderr.contains("1 payloads, 2 activities, 0 failed"))
+        let lines = try String(contentsOfFile: dir + "/out.ndjson", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+    }
+
     @Test func batchOutputThatCannotBeWrittenIs74AndLeavesNoFile() throws {
         let result = try run(["batch", "--output", "/nonexistent-dir/out.ndjson", example])
         #expect(result.status == 74)
