@@ -1,6 +1,5 @@
 // Inputs for benchmarks: generated payload files and the columns of their activities.
 
-import Foundation
 import Slipstream
 
 public enum BenchPayloads {
@@ -37,24 +36,5 @@ public enum BenchPayloads {
         let keeper = Keeper()
         _ = try ActivityReader().read(&source, into: keeper)
         return keeper.kept
-    }
-
-    /// A `.tar.gz` of `count` payloads of one activity of `seconds` (seeds 1...count; one hour is
-    /// ~2.5 MB of JSON), written into the temporary directory; returns its path.
-    public static func archive(payloads count: Int, seconds: Int = 3600) throws -> String {
-        let directory = FileSystem.temporaryPath(named: "slipstream-archive-\(count)x\(seconds)", extension: "d")
-        try FileManager.default.createDirectory(atPath: directory + "/rides", withIntermediateDirectories: true)
-        for seed in 1...count {
-            try write(GeneratorOptions(seconds: seconds, activities: 1, seed: UInt64(seed)), to: directory + "/rides/ride-\(seed).json")
-        }
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "-czf", "rides.tar.gz", "rides"]
-        tar.currentDirectoryURL = URL(fileURLWithPath: directory)
-        try tar.run()
-        tar.waitUntilExit()
-        try FileManager.default.removeItem(atPath: directory + "/rides")
-        guard tar.terminationStatus == 0 else { throw SlipstreamError(.outputFailed, "tar failed", source: directory) }
-        return directory + "/rides.tar.gz"
     }
 }

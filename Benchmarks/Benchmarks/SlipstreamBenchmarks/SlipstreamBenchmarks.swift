@@ -5,6 +5,7 @@
 // Malloc-count thresholds live in ../Thresholds (`swift package benchmark thresholds check`).
 
 import Benchmark
+import Foundation
 import Slipstream
 import SlipstreamBench
 
@@ -20,6 +21,26 @@ func payloadPath(_ size: String) throws -> String {
     let path = try BenchPayloads.file(sizes.first { $0.name == size }!.options)
     payloadPaths[size] = path
     return path
+}
+
+/// A `.tar.gz` of `count` payloads of one activity of `seconds` (seeds 1...count; one hour is
+/// ~2.5 MB of JSON), written into the temporary directory; returns its path. Here, not in
+/// SlipstreamBench: `Process` needs all of Foundation, which the CLI would then load at every start.
+func archive(payloads count: Int, seconds: Int = 3600) throws -> String {
+    let directory = FileSystem.temporaryPath(named: "slipstream-archive-\(count)x\(seconds)", extension: "d")
+    try FileManager.default.createDirectory(atPath: directory + "/rides", withIntermediateDirectories: true)
+    for seed in 1...count {
+        try BenchPayloads.write(GeneratorOptions(seconds: seconds, activities: 1, seed: UInt64(seed)), to: directory + "/rides/ride-\(seed).json")
+    }
+    let tar = Process()
+    tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    tar.arguments = ["tar", "-czf", "rides.tar.gz", "rides"]
+    tar.currentDirectoryURL = URL(fileURLWithPath: directory)
+    try tar.run()
+    tar.waitUntilExit()
+    try FileManager.default.removeItem(atPath: directory + "/rides")
+    guard tar.terminationStatus == 0 else { throw SlipstreamError(.outputFailed, "tar failed", source: directory) }
+    return directory + "/rides.tar.gz"
 }
 
 /// Input bytes per second, in MB/s: the throughput users compare (Benchmark's own counts iterations).
@@ -110,7 +131,7 @@ let benchmarks: @Sendable () -> Void = {
                 precondition(report.payloads == payloads && report.failed == 0)
                 benchmark.measurement(megabytesPerSecond, Int((Double(report.bytes) / 1e6 / report.seconds).rounded()))
             } setup: {
-                try BenchPayloads.archive(payloads: payloads, seconds: seconds)
+                try archive(payloads: payloads, seconds: seconds)
             }
         }
     }
