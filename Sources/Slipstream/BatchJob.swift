@@ -4,11 +4,11 @@
 // member). With one job it reads each payload itself. With N jobs a payload that is a file is
 // handed whole to a worker, which opens and reads it; an archive is read by the main thread (a
 // tar.gz is one compressed stream and can only be read in order) and each member's decompressed
-// bytes go through a bounded pipe to the worker that parses it. At most N payloads are being read
-// at once, so memory is bounded by N activities and N pipes whatever the size of the archive; a
-// read payload waiting for an earlier one to be written holds only its output bytes (at most 4N
-// payloads are numbered and not yet written). Output goes out in input order (or as finished,
-// unordered), through one lock.
+// bytes go through a pipe to the worker that parses it, in buffers of one read-ahead per archive
+// (bounded in all). At most N payloads are being read at once, so memory is bounded by N activities
+// and the read-ahead whatever the size of the archive; a read payload waiting for an earlier one
+// to be written holds only its output bytes (at most 4N payloads are numbered and not yet written).
+// Output goes out in input order (or as finished, unordered), through one lock.
 
 import Dispatch
 
@@ -62,7 +62,7 @@ public struct BatchJob: Sendable {
         self.format = format
         self.failFast = failFast
         self.options = options
-        self.readAheadBytes = readAheadBytes ?? Self.defaultReadAheadPerJob * max(1, jobs)
+        self.readAheadBytes = readAheadBytes ?? Self.defaultReadAheadPerJob * self.jobs
     }
 
     /// 32 MiB: room for the rest of a ten-hour ride (~26 MB of JSON) while another is parsed.
@@ -720,7 +720,7 @@ extension BatchJob {
     public func run(outputPath: String?, quiet: Bool, showProgress: Bool, diagnostic: @escaping @Sendable (String) -> Void) -> Int32 {
         let temporary = outputPath.map { "\($0).slipstream-\(FileSystem.processID).partial" }
         var job = self
-        job.outputPaths = [outputPath, temporary].compactMap { $0 }
+        job.outputPaths += [outputPath, temporary].compactMap { $0 }
         let sink: SharedSink
         do {
             sink = SharedSink(try temporary.map { path throws(SlipstreamError) in try FileSink(path: path) } ?? FileSink())

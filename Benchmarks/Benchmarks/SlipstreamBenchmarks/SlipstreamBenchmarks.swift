@@ -23,10 +23,15 @@ func payloadPath(_ size: String) throws -> String {
     return path
 }
 
+/// Generated once per process, on first use: the jobs 1 and jobs 2 benchmarks share one archive.
+nonisolated(unsafe) var archivePaths: [String: String] = [:]
+
 /// A `.tar.gz` of `count` payloads of one activity of `seconds` (seeds 1...count; one hour is
 /// ~2.5 MB of JSON), written into the temporary directory; returns its path. Here, not in
 /// SlipstreamBench: `Process` needs all of Foundation, which the CLI would then load at every start.
 func archive(payloads count: Int, seconds: Int = 3600) throws -> String {
+    let key = "\(count)x\(seconds)"
+    if let path = archivePaths[key] { return path }
     let directory = FileSystem.temporaryPath(named: "slipstream-archive-\(count)x\(seconds)", extension: "d")
     try FileManager.default.createDirectory(atPath: directory + "/rides", withIntermediateDirectories: true)
     for seed in 1...count {
@@ -40,6 +45,7 @@ func archive(payloads count: Int, seconds: Int = 3600) throws -> String {
     tar.waitUntilExit()
     try FileManager.default.removeItem(atPath: directory + "/rides")
     guard tar.terminationStatus == 0 else { throw SlipstreamError(.outputFailed, "tar failed", source: directory) }
+    archivePaths[key] = directory + "/rides.tar.gz"
     return directory + "/rides.tar.gz"
 }
 
