@@ -1,6 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Stage modules, each depending only on those before it (docs/ARCHITECTURE.md):
+// core -> JSON decoder, summaries -> stream -> output -> batch -> umbrella `Slipstream` -> CLI.
 let package = Package(
     name: "Slipstream",
     products: [
@@ -23,9 +25,30 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        // Channels and the schema table, columns, records, errors, limits, timestamps, numbers, I/O.
+        .target(name: "SlipstreamCore"),
+        // Terra JSON behind the decoder seam: the only module that imports CYajl.
+        .target(name: "SlipstreamJSON", dependencies: ["CYajl", "SlipstreamCore"]),
+        // Pure functions from columns to summaries.
+        .target(
+            name: "SlipstreamSummaries",
+            dependencies: ["SlipstreamCore", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        // The push API: format detection, decoders, finishing activities (order, summaries).
+        .target(name: "SlipstreamStream", dependencies: ["SlipstreamCore", "SlipstreamJSON", "SlipstreamSummaries"]),
+        // Writers: summaries as JSON, CSV rows, columns; the payload generator.
+        .target(name: "SlipstreamOutput", dependencies: ["SlipstreamCore", "SlipstreamSummaries", "SlipstreamStream"]),
+        // Many inputs: walking, archives (the only module that imports CArchive), scheduling.
+        .target(
+            name: "SlipstreamBatch",
+            dependencies: ["CArchive", "SlipstreamCore", "SlipstreamStream", "SlipstreamOutput", "SlipstreamSummaries"]
+        ),
+        // `import Slipstream`: the umbrella over the public API.
         .target(
             name: "Slipstream",
-            dependencies: ["CYajl", "CArchive", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: [
+                "SlipstreamCore", "SlipstreamJSON", "SlipstreamSummaries", "SlipstreamStream", "SlipstreamOutput", "SlipstreamBatch",
+            ]
         ),
         .target(
             name: "SlipstreamBench",
@@ -41,7 +64,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipstreamTests",
-            dependencies: ["Slipstream"],
+            dependencies: [
+                "Slipstream", "SlipstreamCore", "SlipstreamJSON", "SlipstreamSummaries", "SlipstreamStream", "SlipstreamOutput",
+                "SlipstreamBatch",
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -28,13 +28,12 @@ public enum BenchPayloads {
     public static func columns(of path: String) throws -> [ActivityColumns] {
         final class Keeper: ActivityConsumer {
             var kept: [ActivityColumns] = []
-            func columns(_ columns: ActivityColumns, of record: ActivityRecord) throws { kept.append(columns) }
-            func activity(_ record: ActivityRecord) throws {}
+            func activity(_ record: ActivityRecord) throws { kept.append(record.columns) }
             func problem(_ error: SlipstreamError) {}
         }
         var source = try FileSource(path: path)
         let keeper = Keeper()
-        _ = try ActivityReader().read(&source, into: keeper)
+        _ = try ActivityReader(summaries: false).read(&source, into: keeper)
         return keeper.kept
     }
 }

@@ -97,7 +97,7 @@ extension BenchStage {
         case .columns:
             var source = try FileSource(path: path)
             let counter = SampleCounter(summaries: nil)
-            let report = try ActivityReader().read(&source, into: counter)
+            let report = try ActivityReader(summaries: false).read(&source, into: counter)
             return (report.bytes, counter.samples, report.activities)
         case .summarize:
             var source = try FileSource(path: path)
@@ -128,12 +128,10 @@ final class SampleCounter: ActivityConsumer {
 
     init(summaries: SummaryWriter?) { self.summaries = summaries }
 
-    func columns(_ columns: ActivityColumns, of record: ActivityRecord) throws {
-        for column in columns.columns { samples += column.count }
-        try summaries?.columns(columns, of: record)
+    func activity(_ record: ActivityRecord) throws {
+        for column in record.columns.columns { samples += column.count }
+        try summaries?.activity(record)
     }
-
-    func activity(_ record: ActivityRecord) throws { try summaries?.activity(record) }
     func payloadEnded(user: RawJSON?) throws { try summaries?.payloadEnded(user: user) }
     func problem(_ error: SlipstreamError) { summaries?.problem(error) }
 }

@@ -52,8 +52,8 @@ struct Summarize: ParsableCommand {
     func run() throws {
         var job = SummarizeJob(inputPath: input, format: format, pretty: pretty, options: try metrics.summaryOptions())
         job.limits = limits.readLimits
-        let code = job.run(diagnostic: StandardError.writeLine)
-        if code != 0 { throw ExitCode(code) }
+        job.limitName = ReadLimits.Key.flag
+        try job.run(diagnostic: StandardError.writeLine).exit()
     }
 }
 
@@ -117,8 +117,9 @@ struct Batch: ParsableCommand {
             paths: paths, jobs: jobs, ordered: !unordered, format: format, failFast: failFast, options: try metrics.summaryOptions(),
             readAheadBytes: readAheadMB.map { $0 << 20 })
         job.limits = limits.readLimits
-        let code = job.run(
-            outputPath: output, quiet: quiet, showProgress: FileSystem.standardErrorIsTerminal, diagnostic: StandardError.writeLine)
+        job.limitName = ReadLimits.Key.flag
+        let code = BatchOutput.run(
+            job, outputPath: output, quiet: quiet, showProgress: FileSystem.standardErrorIsTerminal, diagnostic: StandardError.writeLine)
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -128,7 +129,7 @@ struct Columns: ParsableCommand {
         commandName: "columns",
         abstract: "Write every activity's samples as a table, one row per instant (for pandas, DuckDB, spreadsheets).",
         discussion: """
-            Columns: activity,timestamp,timer_seconds,heart_rate,power,cadence,speed,distance,elevation,lat,lng. \
+            Columns: \(ColumnsWriter.header.joined(separator: ",")). \
             Rows are the union of the channels' timestamps in time order (UTC, microseconds, Z); a channel \
             with no sample at an instant leaves its cell empty (null in NDJSON).
             """)
@@ -145,8 +146,8 @@ struct Columns: ParsableCommand {
     func run() throws {
         var job = ColumnsJob(inputPath: input, format: format)
         job.limits = limits.readLimits
-        let code = job.run(diagnostic: StandardError.writeLine)
-        if code != 0 { throw ExitCode(code) }
+        job.limitName = ReadLimits.Key.flag
+        try job.run(diagnostic: StandardError.writeLine).exit()
     }
 }
 
@@ -271,9 +272,16 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
-        let code = GenerateJob(options: GeneratorOptions(seconds: seconds, activities: activities, seed: seed, pretty: pretty))
-            .run(diagnostic: StandardError.writeLine)
-        if code != 0 { throw ExitCode(code) }
+        let sink = FileSink()
+        do {
+            try PayloadGenerator.generate(GeneratorOptions(seconds: seconds, activities: activities, seed: seed, pretty: pretty)) {
+                try sink.write($0)
+            }
+            try sink.flush()
+        } catch {
+            StandardError.writeLine("slipstream: \(error)")
+            throw ExitCode((error as? SlipstreamError)?.kind.exitCode ?? 74)
+        }
     }
 }
 

@@ -246,15 +246,15 @@ private func json(_ line: Substring) throws -> [String: Any] {
         let csv = try run(["columns"], stdin: payload)
         #expect(csv.status == 0, "\(csv.stderr)")
         #expect(csv.stdout == """
-            activity,timestamp,timer_seconds,heart_rate,power,cadence,speed,distance,elevation,lat,lng
-            u,2024-01-01T10:00:00.000000Z,,100,,,,,,45.5,7.25
-            u,2024-01-01T10:00:01.500000Z,1.5,,200,,,,,,
-            u,2024-01-01T10:00:02.000000Z,2,120,0,,,,,,
+            activity,timestamp,timer_seconds,heart_rate,power,cadence,speed,distance,elevation,lat,lng,temperature
+            u,2024-01-01T10:00:00.000000Z,,100,,,,,,45.5,7.25,
+            u,2024-01-01T10:00:01.500000Z,1.5,,200,,,,,,,
+            u,2024-01-01T10:00:02.000000Z,2,120,0,,,,,,,
 
             """)
         let ndjson = try run(["columns", "--format", "ndjson"], stdin: payload)
         let rows = ndjson.stdout.split(separator: "\n")
         #expect(rows.count == 3)
-        #expect(rows[1] == #"{"activity":"u","timestamp":"2024-01-01T10:00:01.500000Z","timer_seconds":1.5,"heart_rate":null,"power":200,"cadence":null,"speed":null,"distance":null,"elevation":null,"lat":null,"lng":null}"#)
+        #expect(rows[1] == #"{"activity":"u","timestamp":"2024-01-01T10:00:01.500000Z","timer_seconds":1.5,"heart_rate":null,"power":200,"cadence":null,"speed":null,"distance":null,"elevation":null,"lat":null,"lng":null,"temperature":null}"#)
     }
 }

@@ -2,6 +2,12 @@ import Foundation
 import Testing
 
 @testable import Slipstream
+@testable import SlipstreamCore
+@testable import SlipstreamJSON
+@testable import SlipstreamSummaries
+@testable import SlipstreamStream
+@testable import SlipstreamOutput
+@testable import SlipstreamBatch
 
 /// `slipstream batch` over directories and archives that each test builds with the system's tar,
 /// gzip, zstd and zip.

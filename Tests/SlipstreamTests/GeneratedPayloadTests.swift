@@ -22,8 +22,9 @@ import Slipstream
             #expect(record.summaryID == truth.summaryID)
             #expect(record.userID != nil)
             #expect(record.providerName == "XOSS")
-            #expect(s.samples == Array(repeating: truth.samples, count: 7))
-            #expect(s.dropped == Array(repeating: 0, count: 7))
+            // Every channel of Terra's Activity; the generator writes no temperature.
+            #expect(s.samples == Array(repeating: truth.samples, count: 7) + [0])
+            #expect(s.dropped == Array(repeating: 0, count: 8))
             // Every sample carries a timer that steps by one second: each weighs 1, pauses excluded,
             // so the time-weighted mean is the plain mean.
             #expect(abs(s.heartRate.mean! - truth.heartRateMean) < 1e-9)

@@ -1,6 +1,12 @@
 import Testing
 
 @testable import Slipstream
+@testable import SlipstreamCore
+@testable import SlipstreamJSON
+@testable import SlipstreamSummaries
+@testable import SlipstreamStream
+@testable import SlipstreamOutput
+@testable import SlipstreamBatch
 
 @Suite struct NumberParserTests {
     private func parse(_ text: String) -> Double? {

@@ -1,6 +1,12 @@
 import Testing
 
 @testable import Slipstream
+@testable import SlipstreamCore
+@testable import SlipstreamJSON
+@testable import SlipstreamSummaries
+@testable import SlipstreamStream
+@testable import SlipstreamOutput
+@testable import SlipstreamBatch
 
 @Suite struct SummarizerTests {
     private func column(times: [Int64], values: [Double], timers: [Double?]? = nil) -> SampleColumn {
@@ -66,8 +72,8 @@ import Testing
         #expect(summary.startPosition == [45.1, 7.2])
         #expect(summary.endPosition == [45.2, 7.3])
         #expect(summary.elapsedSeconds == 3600.5)
-        #expect(summary.samples == [0, 0, 0, 0, 3, 0, 2])
-        #expect(summary.dropped == [2, 0, 0, 0, 0, 0, 0])
+        #expect(summary.samples == [0, 0, 0, 0, 3, 0, 2, 0])
+        #expect(summary.dropped == [2, 0, 0, 0, 0, 0, 0, 0])
         #expect(summary.heartRate == ChannelStatistics())
     }
 }

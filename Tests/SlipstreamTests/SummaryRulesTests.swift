@@ -1,6 +1,12 @@
 import Testing
 
 @testable import Slipstream
+@testable import SlipstreamCore
+@testable import SlipstreamJSON
+@testable import SlipstreamSummaries
+@testable import SlipstreamStream
+@testable import SlipstreamOutput
+@testable import SlipstreamBatch
 
 /// The rules of docs/METRICS.md, each on a small payload whose answer is worked out by hand.
 @Suite struct SummaryRulesTests {
@@ -196,11 +202,10 @@ import Testing
         final class Columns: ActivityConsumer {
             var times: [Int64] = []
             var values: [Double] = []
-            func columns(_ columns: ActivityColumns, of record: ActivityRecord) throws {
-                times = Array(columns[.heartRate].times)
-                values = Array(columns[.heartRate].values)
+            func activity(_ record: ActivityRecord) throws {
+                times = Array(record.columns[.heartRate].times)
+                values = Array(record.columns[.heartRate].values)
             }
-            func activity(_ record: ActivityRecord) throws {}
             func problem(_ error: SlipstreamError) {}
         }
         let consumer = Columns()

@@ -3,12 +3,8 @@ import Slipstream
 /// Collects what a read produced as text: output records, then problems, then the error.
 final class Collector: ActivityConsumer {
     var records: [ActivityRecord] = []
-    var columns: [ActivityColumns] = []
     var problems: [SlipstreamError] = []
-
-    func columns(_ columns: ActivityColumns, of record: ActivityRecord) throws {
-        self.columns.append(columns)
-    }
+    var columns: [ActivityColumns] { records.map(\.columns) }
 
     func activity(_ record: ActivityRecord) throws { records.append(record) }
 

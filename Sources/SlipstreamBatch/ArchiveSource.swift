@@ -1,0 +1,142 @@
+// The only file that imports CArchive. It owns libarchive's read handles and turns them into
+// `ByteSource`s: a member of a tar or zip archive, or a gzip/zstd stream, decompressed chunk by
+// chunk straight into the caller's buffer. Nothing is extracted to disk or held whole in memory.
+//
+// - `archive_read_free` is called in `deinit`; the handle never leaves the class.
+// - A nested stream (a `.json.gz` member inside a tar) reads its compressed bytes through a C read
+//   callback whose client data is an unretained pointer to a box the reader owns, so the box
+//   outlives every callback. A Swift error cannot cross the C frames: the box keeps it and the
+//   callback returns -1; `read` then throws the kept error.
+
+import SlipstreamCore
+import SlipstreamSummaries
+import SlipstreamStream
+import SlipstreamOutput
+
+internal import CArchive
+
+/// What an opened file holds.
+public enum ArchiveLayout: Sendable {
+    /// tar or zip, plain or compressed (gzip, bzip2, xz, zstd ...): many members.
+    case archive
+    /// One compressed stream (`.json.gz`): a single member, the decompressed bytes.
+    case compressedStream
+}
+
+/// One member of an archive, as its header describes it.
+public struct ArchiveEntry: Sendable {
+    /// The member's path inside the archive.
+    public var path: String
+    /// Regular files only; directories, links and devices are not payloads.
+    public var isRegularFile: Bool
+}
+
+/// A libarchive read handle. Call ``nextEntry()`` and then read the entry's bytes until `read`
+/// returns 0. Not thread-safe: one thread at a time (the batch reads an archive on one thread and
+/// hands the members' bytes to its workers through pipes).
+public final class ArchiveReader: ByteSource {
+    public let name: String
+    private let handle: OpaquePointer
+    private var input: NestedInput?
+    /// Decompressed bytes read from the current entry.
+    private var entryBytes = 0
+    private var entryPath = ""
+
+    /// Opens `path` as an archive or as one compressed stream.
+    public init(path: String, layout: ArchiveLayout) throws(SlipstreamError) {
+        name = path
+        handle = Self.makeHandle(layout)
+        guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
+            // deinit frees the handle.
+            throw SlipstreamError(.inputUnreadable, "cannot open: \(Self.errorText(handle))", source: path)
+        }
+    }
+
+    /// Decompresses the bytes of `source` (a gzip or zstd stream) as they are read.
+    public init(decompressing source: some ByteSource, name: String) throws(SlipstreamError) {
+        self.name = name
+        handle = Self.makeHandle(.compressedStream)
+        let input = NestedInput(source)
+        self.input = input
+        let context = Unmanaged.passUnretained(input).toOpaque()
+        guard archive_read_open(handle, context, nil, nestedRead, nil) == ARCHIVE_OK else {
+            throw input.failure ?? SlipstreamError(.damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: name)
+        }
+    }
+
+    deinit { archive_read_free(handle) }
+
+    private static func makeHandle(_ layout: ArchiveLayout) -> OpaquePointer {
+        guard let handle = archive_read_new() else { fatalError("archive_read_new failed: out of memory") }
+        archive_read_support_filter_all(handle)
+        switch layout {
+        case .archive:
+            archive_read_support_format_tar(handle)
+            archive_read_support_format_zip(handle)
+            archive_read_support_format_empty(handle)
+        case .compressedStream:
+            archive_read_support_format_raw(handle)
+            archive_read_support_format_empty(handle)
+        }
+        return handle
+    }
+
+    private static func errorText(_ handle: OpaquePointer) -> String {
+        guard let text = archive_error_string(handle) else { return "unknown libarchive error" }
+        return String(cString: text)
+    }
+
+    /// The next member, or nil at the end of the archive.
+    /// - Throws: kind `damagedArchive` when the archive itself is damaged (truncated, bad header,
+    ///   bad compression).
+    public func nextEntry() throws(SlipstreamError) -> ArchiveEntry? {
+        var entry: OpaquePointer?
+        let status = archive_read_next_header(handle, &entry)
+        if status == ARCHIVE_EOF { return nil }
+        guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
+            throw input?.failure ?? SlipstreamError(.damagedArchive, Self.errorText(handle), source: name)
+        }
+        let path = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+        entryBytes = 0
+        entryPath = path
+        return ArchiveEntry(path: path, isRegularFile: carchive_entry_is_regular_file(entry) != 0)
+    }
+
+    /// Bytes of the archive file (compressed) consumed so far, for progress.
+    public var compressedBytesRead: Int { Int(archive_filter_bytes(handle, -1)) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
+        let count = archive_read_data(handle, buffer.baseAddress, buffer.count)
+        guard count >= 0 else {
+            throw input?.failure ?? SlipstreamError(
+                .damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: name, byteOffset: entryBytes)
+        }
+        entryBytes += count
+        return count
+    }
+}
+
+/// The compressed bytes of a nested stream, read through libarchive's callback.
+private final class NestedInput {
+    var source: any ByteSource
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    var failure: SlipstreamError?
+
+    init(_ source: some ByteSource) { self.source = source }
+    deinit { buffer.deallocate() }
+}
+
+private func nestedRead(
+    _ archive: OpaquePointer?, _ context: UnsafeMutableRawPointer?, _ out: UnsafeMutablePointer<UnsafeRawPointer?>?
+) -> la_ssize_t {
+    let input = Unmanaged<NestedInput>.fromOpaque(context!).takeUnretainedValue()
+    do {
+        let count = try input.source.read(into: input.buffer)
+        out?.pointee = UnsafeRawPointer(input.buffer.baseAddress)
+        return la_ssize_t(count)
+    } catch {
+        input.failure = error
+        carchive_set_error(archive, "\(error)")
+        return -1
+    }
+}

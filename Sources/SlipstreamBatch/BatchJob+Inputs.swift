@@ -1,0 +1,162 @@
+// How the batch reaches its payloads: command-line paths, directories walked in order, archive
+// members (read by this thread and piped to a worker when there are several jobs), gzip files.
+
+import Dispatch
+import SlipstreamCore
+import SlipstreamSummaries
+import SlipstreamStream
+import SlipstreamOutput
+
+extension BatchJob {
+    /// Bytes on disk of what a path gives to read (for progress): a file's size, or the sizes of the
+    /// payload files below a directory.
+    static func inputBytes(at path: String) -> Int {
+        switch FileSystem.kind(of: path) {
+        case .file: return FileSystem.size(of: path)
+        case .directory:
+            let names = (try? FileSystem.contents(of: path)) ?? []
+            return names.reduce(0) { total, name in
+                let child = path.hasSuffix("/") ? path + name : path + "/" + name
+                let kind = FileSystem.kind(of: child)
+                guard kind == .directory || [.json, .gzipJSON].contains(NameKind(name)) else { return total }
+                return total + inputBytes(at: child)
+            }
+        case .other, .missing: return 0
+        }
+    }
+
+    func walk(directory: String, _ state: BatchState) {
+        let names: [String]
+        do {
+            names = try FileSystem.contents(of: directory)
+        } catch {
+            state.submitFailure(error, source: directory)
+            return
+        }
+        for name in names {
+            if state.shouldStop { return }
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            switch FileSystem.kind(of: path) {
+            case .directory: walk(directory: path, state)
+            case .file:
+                if state.isOutput(path) { continue }
+                let kind = NameKind(name)
+                guard kind == .json || kind == .gzipJSON else {
+                    state.skip()
+                    continue
+                }
+                readFile(path, kind: kind, state)
+            case .other, .missing: state.skip()
+            }
+        }
+    }
+
+    /// A file named on the command line is read as JSON unless its name says archive or gzip.
+    func readFile(_ path: String, kind: NameKind, _ state: BatchState) {
+        switch kind {
+        case .archive:
+            readArchive(path, state)
+        case .json, .gzipJSON, .other:
+            let gzip = kind == .gzipJSON
+            let size = FileSystem.size(of: path)
+            state.submit(source: path) { (reader: ActivityReader, consumer: BatchConsumer) throws(SlipstreamError) -> ReadReport in
+                defer { state.addConsumedInputBytes(size) }
+                let file = try FileSource(path: path)
+                return try Self.parse(file, gzip: gzip, name: path, reader: reader, consumer: consumer)
+            }
+        }
+    }
+
+    func readArchive(_ path: String, _ state: BatchState) {
+        let archive: ArchiveReader
+        do {
+            archive = try ArchiveReader(path: path, layout: .archive)
+        } catch {
+            state.submitFailure(error, source: path)
+            return
+        }
+        var consumed = 0
+        defer { state.addConsumedInputBytes(FileSystem.size(of: path) - consumed) }
+        let readAhead = ReadAhead(bytes: readAheadBytes, chunkSize: ActivityReader.chunkSize)
+        while !state.shouldStop {
+            let entry: ArchiveEntry?
+            do {
+                entry = try archive.nextEntry()
+            } catch {
+                state.submitFailure(error, source: path)
+                return
+            }
+            guard let entry else { return }
+            let kind = NameKind(entry.path)
+            guard entry.isRegularFile, kind == .json || kind == .gzipJSON else {
+                if entry.isRegularFile { state.skip() }
+                continue
+            }
+            let source = "\(path)!\(entry.path)"
+            let gzip = kind == .gzipJSON
+            if jobs == 1 {
+                state.submit(source: source) { reader, consumer throws(SlipstreamError) in
+                    try Self.parse(archive, gzip: gzip, name: source, reader: reader, consumer: consumer)
+                }
+            } else {
+                let pipe = ChunkPipe(name: source, readAhead: readAhead)
+                state.submit(source: source) { reader, consumer throws(SlipstreamError) in
+                    defer { pipe.close() }
+                    return try Self.parse(pipe.reader(), gzip: gzip, name: source, reader: reader, consumer: consumer)
+                }
+                if !pump(archive, into: pipe) { return }
+            }
+            let now = archive.compressedBytesRead
+            state.addConsumedInputBytes(now - consumed)
+            consumed = now
+        }
+    }
+
+    /// Copies the current member into the pipe; false when the archive cannot be read further.
+    func pump(_ archive: ArchiveReader, into pipe: ChunkPipe) -> Bool {
+        while true {
+            var chunk = pipe.readAhead.take()
+            do {
+                let count = try chunk.withUnsafeMutableBytes { buffer throws(SlipstreamError) in try archive.read(into: buffer) }
+                if count == 0 {
+                    pipe.readAhead.give(chunk)
+                    pipe.finish()
+                    return true
+                }
+                // The worker has stopped reading (its payload failed): the rest of the member is skipped.
+                if !pipe.push(chunk, count: count) {
+                    while try chunk.withUnsafeMutableBytes({ buffer throws(SlipstreamError) in try archive.read(into: buffer) }) > 0 {}
+                    pipe.readAhead.give(chunk)
+                    return true
+                }
+            } catch {
+                pipe.readAhead.give(chunk)
+                pipe.fail(error as? SlipstreamError ?? SlipstreamError(.inputUnreadable, "\(error)", source: pipe.name))
+                return false
+            }
+        }
+    }
+
+    static func parse(
+        _ source: some ByteSource, gzip: Bool, name: String, reader: ActivityReader, consumer: BatchConsumer
+    ) throws(SlipstreamError) -> ReadReport {
+        var input = NamedSource(source, name: name)
+        guard gzip else { return try reader.read(&input, into: consumer) }
+        var decompressed = try ArchiveReader(decompressing: input, name: name)
+        guard try decompressed.nextEntry() != nil else { return ReadReport() }
+        return try reader.read(&decompressed, into: consumer)
+    }
+}
+/// Renames a source: the reader names errors after its source.
+private struct NamedSource<Base: ByteSource>: ByteSource {
+    var base: Base
+    let name: String
+    init(_ base: Base, name: String) {
+        self.base = base
+        self.name = name
+    }
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
+        try base.read(into: buffer)
+    }
+}
+

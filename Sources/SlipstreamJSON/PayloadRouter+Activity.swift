@@ -1,0 +1,144 @@
+// The router's work at the ends of things: a sample (stored through the shared column rules), a
+// copied subtree, an activity (handed to the sink), a payload (the envelope's user and end).
+
+import SlipstreamCore
+
+extension PayloadRouter {
+    // MARK: - Samples
+
+    func beginSample() {
+        sampleHasTime = false
+        sampleHasValue = false
+        sampleHasTimer = false
+        sampleHasLongitude = false
+        sampleHasOffset = true
+    }
+
+    func endSample(_ channel: Int) {
+        let timer: Double? = sampleHasTimer && sampleTimer.isFinite ? sampleTimer : nil
+        let coordinate = isCoordinate[channel]
+        let outcome = activity.columns.columns[channel].store(
+            complete: sampleHasTime && sampleHasValue && (!coordinate || sampleHasLongitude), time: sampleTime, timer: timer,
+            value: sampleValue, longitude: coordinate ? sampleLongitude : nil, limit: limits.maxSamplesPerChannel)
+        switch outcome {
+        case .stored: if !sampleHasOffset { activity.columns.countTimestampWithoutOffset() }
+        case .dropped: break
+        case .full: _ = exceeded(.maxSamplesPerChannel, "more than \(limits.maxSamplesPerChannel) samples in one channel")
+        }
+    }
+
+    // MARK: - Captured subtrees
+
+    func beginCapture(_ slot: Slot, tag: UInt8) {
+        switch slot {
+        case .metadata: captureTarget = .metadata
+        case .user: captureTarget = .user
+        default: captureTarget = .provider(SummaryField(rawValue: Int(tag))!)
+        }
+        capture.reset()
+        captureKey = .other
+    }
+
+    /// Writes into the capture; the capture ends when its outermost value is complete.
+    func captured(_ write: (inout JSONWriter) -> Void) {
+        write(&capture)
+        if capture.depth == 0 { endCapture() }
+    }
+
+    func noteCapturedString(_ text: UnsafeRawBufferPointer) {
+        switch captureKey {
+        case .startTime: activity.startTime = Timestamp.parse(text)?.microseconds
+        case .endTime: activity.endTime = Timestamp.parse(text)?.microseconds
+        case .summaryID: activity.summaryID = String(decoding: text, as: UTF8.self)
+        case .userID: userID = String(decoding: text, as: UTF8.self)
+        case .provider: providerName = String(decoding: text, as: UTF8.self)
+        case .other: break
+        }
+    }
+
+    func metadataKey(_ key: UnsafeRawBufferPointer) -> MetadataKey {
+        switch captureTarget {
+        case .metadata:
+            if key == "start_time" { return .startTime }
+            if key == "end_time" { return .endTime }
+            if key == "summary_id" { return .summaryID }
+        case .user:
+            if key == "user_id" { return .userID }
+            if key == "provider" { return .provider }
+        default: break
+        }
+        return .other
+    }
+
+    func endCapture() {
+        let value = RawJSON(bytes: capture.bytes)
+        let target = captureTarget
+        captureTarget = nil
+        captureKey = .other
+        slot = .skip
+        switch target {
+        case .metadata:
+            activity.metadata = value
+        case .user:
+            user = value
+            userSeen = true
+            handOn { try sink.userRead(userID: userID, providerName: providerName) }
+        case .provider(let field):
+            activity.providerValues.append((field, value))
+        case nil:
+            break
+        }
+    }
+
+    // MARK: - Activities and payloads
+
+    func beginPayload() {
+        payloadIndex += 1
+        payloadStart = max(0, locate() - 1)
+        user = nil
+        userID = nil
+        providerName = nil
+        userSeen = false
+        sawData = false
+        sawActivityKey = false
+        envelopeType = nil
+    }
+
+    func endActivity() {
+        activity.jsonPath = activityPath()
+        activity.payload = payloadIndex
+        activity.awaitsUser = frames.first?.slot == .topObject && !userSeen
+        if userSeen {
+            activity.userID = userID
+            activity.providerName = providerName
+        }
+        handOn { try sink.activityDecoded(&activity) }
+    }
+
+    func endTopObject() {
+        if let envelopeType, envelopeType != "activity" {
+            return
+        }
+        if sawData && sawActivityKey {
+            report("an envelope with `data` also has activity keys at its top level; they were ignored")
+        } else if sawActivityKey {
+            endActivity()
+        } else if !sawData {
+            report("expected an activity payload: an envelope with a `data` array, or an Activity with `metadata`", at: payloadStart)
+        }
+    }
+
+    func endPayload() {
+        let discards = envelopeType.map { $0 != "activity" } ?? false
+        handOn { try sink.payloadEnded(user: user, discardsActivities: discards) }
+    }
+
+    /// Calls the sink; what it throws stops the parse (yajl cannot unwind it) and is rethrown by the decoder.
+    private func handOn(_ body: () throws -> Void) {
+        do {
+            try body()
+        } catch {
+            if pendingError == nil { pendingError = error }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+// Finishes a decoded activity, the same way whatever decoded it: samples in time order without
+// duplicate timestamps, then the summaries (unless the caller wants columns only).
+
+import SlipstreamCore
+import SlipstreamJSON
+import SlipstreamSummaries
+
+struct ActivityBuilder {
+    let options: SummaryOptions
+    let summaries: Bool
+
+    func finish(_ activity: inout DecodedActivity) -> ActivityRecord {
+        activity.columns.putInTimeOrder()
+        guard summaries else { return ActivityRecord(activity, summary: ActivitySummary()) }
+        let summary = Summarizer.summarize(
+            activity.columns, startTime: activity.startTime, endTime: activity.endTime, options: options,
+            payloadMaxHeartRate: payloadMaxHeartRate(activity))
+        return ActivityRecord(activity, summary: summary)
+    }
+
+    /// The activity's own `heart_rate_data.summary.user_max_hr_bpm`, when it is a number.
+    private func payloadMaxHeartRate(_ activity: DecodedActivity) -> Double? {
+        guard let value = activity.providerValues.last(where: { $0.field == .userMaxHeartRate })?.value else { return nil }
+        return value.bytes.withUnsafeBytes { NumberParser.parse($0) }
+    }
+}
