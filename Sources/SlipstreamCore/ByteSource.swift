@@ -48,6 +48,21 @@ public final class FileSource: ByteSource {
         self.ownsDescriptor = true
     }
 
+    /// The whole content of the file at `path` (`-`: standard input), for callers that want the
+    /// bytes in memory; the readers themselves never do this.
+    /// - Throws: ``SlipstreamError`` of kind `inputUnreadable`.
+    public static func readAll(path: String) throws(SlipstreamError) -> [UInt8] {
+        let source = try FileSource(path: path)
+        var bytes: [UInt8] = []
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
+        defer { chunk.deallocate() }
+        while true {
+            let count = try source.read(into: chunk)
+            if count == 0 { return bytes }
+            bytes += chunk[0..<count]
+        }
+    }
+
     /// Standard input.
     public static func standardInput() -> FileSource {
         try! FileSource(path: "-")

@@ -257,4 +257,35 @@ private func json(_ line: Substring) throws -> [String: Any] {
         #expect(rows.count == 3)
         #expect(rows[1] == #"{"activity":"u","timestamp":"2024-01-01T10:00:01.500000Z","timer_seconds":1.5,"heart_rate":null,"power":200,"cadence":null,"speed":null,"distance":null,"elevation":null,"lat":null,"lng":null,"temperature":null}"#)
     }
+
+    @Test func temperatureIsAColumnAndThreeCSVFields() throws {
+        let payload = #"{"metadata":{"summary_id":"t"},"temperature_data":{"ambient_temperature_samples":["#
+            + #"{"timestamp":"2024-06-01T08:00:00Z","temperature_celsius":18.5},{"timestamp":"2024-06-01T08:00:04Z","temperature_celsius":19}]}}"#
+        let columns = try run(["columns"], stdin: payload)
+        #expect(columns.stdout.split(separator: "\n").dropFirst().joined(separator: "\n") == """
+            t,2024-06-01T08:00:00.000000Z,,,,,,,,,,18.5
+            t,2024-06-01T08:00:04.000000Z,,,,,,,,,,19
+            """)
+        let csv = try run(["batch", "-q", "--format", "csv", "-"], stdin: payload)
+        // Weights 4 s and the median interval 4 s: (18.5 + 19) / 2.
+        #expect(csv.stdout.split(separator: "\n").first?.hasSuffix(",avg_temperature_celsius,max_temperature_celsius,min_temperature_celsius") == true)
+        #expect(csv.stdout.split(separator: "\n").last?.hasSuffix(",18.75,19,18.5") == true)
+    }
+
+    /// The fourth `{` (offset 22) opens a fourth level; yajl has consumed it when the router says no.
+    @Test func aLimitIsNamedByItsFlag() throws {
+        let result = try run(["summarize", "--max-depth", "3"], stdin: #"{"metadata":{"a":{"b":{"c":1}}}}"#)
+        #expect(result.status == 65)
+        #expect(result.stderr == "slipstream: <stdin>:1:24 (byte 23): nesting deeper than 3 levels (limit: --max-depth) (at $.metadata)\n")
+    }
+
+    @Test func aFITFileIsNamedAsSuch() throws {
+        let dir = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let header: [UInt8] = [14, 0x10, 0x6C, 0x08, 0x20, 0, 0, 0] + Array(".FIT".utf8) + [0, 0]
+        try Data(header).write(to: URL(fileURLWithPath: dir + "/ride.fit"))
+        let result = try run(["summarize", dir + "/ride.fit"])
+        #expect(result.status == 65)
+        #expect(result.stderr.hasSuffix("ride.fit (byte 0): looks like a FIT file: FIT recordings are not read yet; expected Terra Activity JSON\n"))
+    }
 }
