@@ -1,9 +1,20 @@
-// What a user would write without Slipstream: Codable structs for Terra's Activity payload,
-// decoded by Foundation's JSONDecoder from the whole payload in memory, then averaged.
-// Timestamps stay strings and means are plain (not time-weighted): less work than Slipstream does,
-// so the ratio against it is on the generous side.
+// What a user would write without Slipstream: Codable types for Terra's Activity payload, decoded
+// by Foundation's JSONDecoder from the whole payload in memory, then averaged. Where each channel's
+// samples stand comes from the schema table (as coding keys), so the comparison reads exactly the
+// channels Slipstream reads. Timestamps stay strings and means are plain (not time-weighted): less
+// work than Slipstream does, so the ratio against it is on the generous side.
 
 import FoundationEssentials
+import Slipstream
+
+/// A coding key spelled at run time.
+struct SchemaKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: StaticString) { stringValue = "\(name)" }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
 
 struct CodableEnvelope: Decodable {
     var type: String?
@@ -22,65 +33,52 @@ struct CodableActivity: Decodable {
         var start_time: String?
         var end_time: String?
     }
-    struct HeartRateSample: Decodable {
+
+    struct Sample {
         var timestamp: String?
-        var bpm: Double?
         var timer_duration_seconds: Double?
+        /// The channel's value (a coordinate pair's latitude).
+        var value: Double?
     }
-    struct PowerSample: Decodable {
-        var timestamp: String?
-        var watts: Double?
-        var timer_duration_seconds: Double?
-    }
-    struct CadenceSample: Decodable {
-        var timestamp: String?
-        var cadence_rpm: Double?
-        var timer_duration_seconds: Double?
-    }
-    struct SpeedSample: Decodable {
-        var timestamp: String?
-        var speed_meters_per_second: Double?
-        var timer_duration_seconds: Double?
-    }
-    struct DistanceSample: Decodable {
-        var timestamp: String?
-        var distance_meters: Double?
-        var timer_duration_seconds: Double?
-    }
-    struct ElevationSample: Decodable {
-        var timestamp: String?
-        var elev_meters: Double?
-        var timer_duration_seconds: Double?
-    }
-    struct PositionSample: Decodable {
-        var timestamp: String?
-        var coords_lat_lng_deg: [Double?]?
-        var timer_duration_seconds: Double?
-    }
-    struct HeartRateData: Decodable {
-        struct Detailed: Decodable { var hr_samples: [HeartRateSample]? }
-        var detailed: Detailed?
-    }
-    struct PowerData: Decodable { var power_samples: [PowerSample]? }
-    struct MovementData: Decodable {
-        var cadence_samples: [CadenceSample]?
-        var speed_samples: [SpeedSample]?
-    }
-    struct DistanceData: Decodable {
-        struct Detailed: Decodable {
-            var distance_samples: [DistanceSample]?
-            var elevation_samples: [ElevationSample]?
-        }
-        var detailed: Detailed?
-    }
-    struct PositionData: Decodable { var position_samples: [PositionSample]? }
 
     var metadata: Metadata?
-    var heart_rate_data: HeartRateData?
-    var power_data: PowerData?
-    var movement_data: MovementData?
-    var distance_data: DistanceData?
-    var position_data: PositionData?
+    /// Each channel's samples, in ``Channel`` order.
+    var channels: [[Sample]] = []
+
+    init(from decoder: any Decoder) throws {
+        let activity = try decoder.container(keyedBy: SchemaKey.self)
+        metadata = try activity.decodeIfPresent(Metadata.self, forKey: SchemaKey("metadata"))
+        for schema in Schema.channels {
+            channels.append(try Self.samples(schema, in: activity))
+        }
+    }
+
+    private static func samples(_ schema: ChannelSchema, in activity: KeyedDecodingContainer<SchemaKey>) throws -> [Sample] {
+        var container = activity
+        for name in schema.container {
+            let key = SchemaKey(name)
+            guard container.contains(key), try !container.decodeNil(forKey: key) else { return [] }
+            container = try container.nestedContainer(keyedBy: SchemaKey.self, forKey: key)
+        }
+        let list = SchemaKey(schema.listKey)
+        guard container.contains(list), try !container.decodeNil(forKey: list) else { return [] }
+        var elements = try container.nestedUnkeyedContainer(forKey: list)
+        var samples: [Sample] = []
+        let valueKey = SchemaKey(schema.valueKey)
+        while !elements.isAtEnd {
+            let sample = try elements.nestedContainer(keyedBy: SchemaKey.self)
+            let value =
+                schema.isCoordinate
+                ? try sample.decodeIfPresent([Double?].self, forKey: valueKey)?.first ?? nil
+                : try sample.decodeIfPresent(Double.self, forKey: valueKey)
+            samples.append(
+                Sample(
+                    timestamp: try sample.decodeIfPresent(String.self, forKey: SchemaKey("timestamp")),
+                    timer_duration_seconds: try sample.decodeIfPresent(Double.self, forKey: SchemaKey("timer_duration_seconds")),
+                    value: value))
+        }
+        return samples
+    }
 }
 
 /// Decodes a whole payload with JSONDecoder and computes plain means; returns activities and samples seen.
@@ -105,17 +103,8 @@ enum CodableComparison {
         var outcome = Outcome()
         for activity in activities {
             outcome.activities += 1
-            let channels: [[Double?]] = [
-                activity.heart_rate_data?.detailed?.hr_samples?.map(\.bpm) ?? [],
-                activity.power_data?.power_samples?.map(\.watts) ?? [],
-                activity.movement_data?.cadence_samples?.map(\.cadence_rpm) ?? [],
-                activity.movement_data?.speed_samples?.map(\.speed_meters_per_second) ?? [],
-                activity.distance_data?.detailed?.distance_samples?.map(\.distance_meters) ?? [],
-                activity.distance_data?.detailed?.elevation_samples?.map(\.elev_meters) ?? [],
-                activity.position_data?.position_samples?.map { $0.coords_lat_lng_deg?.first ?? nil } ?? [],
-            ]
-            for values in channels {
-                let present = values.compactMap { $0 }
+            for samples in activity.channels {
+                let present = samples.compactMap(\.value)
                 outcome.samples += present.count
                 if !present.isEmpty { outcome.checksum += present.reduce(0, +) / Double(present.count) }
             }
