@@ -41,10 +41,17 @@ public final class ArchiveReader: ByteSource {
     /// Decompressed bytes read from the current entry.
     private var entryBytes = 0
     private var entryPath = ""
+    /// Size of the archive file, when it is one (for what damage leaves unread).
+    private let fileBytes: Int?
+    /// The header read ahead after a member's data failed (to learn whether the archive goes on).
+    private var peeked: ArchiveEntry?
+    /// The archive cannot be read past a damage: no more members.
+    private var exhausted = false
 
     /// Opens `path` as an archive or as one compressed stream.
     public init(path: String, layout: ArchiveLayout) throws(SlipstreamError) {
         name = path
+        fileBytes = FileSystem.size(of: path)
         handle = Self.makeHandle(layout)
         guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
             // deinit frees the handle.
@@ -55,6 +62,7 @@ public final class ArchiveReader: ByteSource {
     /// Decompresses the bytes of `source` (a gzip or zstd stream) as they are read.
     public init(decompressing source: some ByteSource, name: String) throws(SlipstreamError) {
         self.name = name
+        fileBytes = nil
         handle = Self.makeHandle(.compressedStream)
         let input = NestedInput(source)
         self.input = input
@@ -89,12 +97,22 @@ public final class ArchiveReader: ByteSource {
     /// The next member, or nil at the end of the archive.
     /// - Throws: kind `damagedArchive` when the archive itself is damaged (truncated, bad header,
     ///   bad compression).
+    ///   The message then says how many bytes of the archive are left unread.
     public func nextEntry() throws(SlipstreamError) -> ArchiveEntry? {
+        if let peeked {
+            self.peeked = nil
+            entryBytes = 0
+            entryPath = peeked.path
+            return peeked
+        }
+        if exhausted { return nil }
         var entry: OpaquePointer?
         let status = archive_read_next_header(handle, &entry)
         if status == ARCHIVE_EOF { return nil }
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
-            throw input?.failure ?? SlipstreamError(.damagedArchive, Self.errorText(handle), source: name)
+            exhausted = true
+            let error = input?.failure ?? SlipstreamError(.damagedArchive, Self.errorText(handle), source: name)
+            throw withUnreadBytes(error)
         }
         let path = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
         entryBytes = 0
@@ -102,14 +120,50 @@ public final class ArchiveReader: ByteSource {
         return ArchiveEntry(path: path, isRegularFile: carchive_entry_is_regular_file(entry) != 0)
     }
 
+    /// After a member's data failed: reads the next header now, so that the member's error can say
+    /// whether the archive goes on (a zip's members stand apart) or ends here (a damaged gzip stream).
+    private func probeNextEntry(after error: SlipstreamError) -> SlipstreamError {
+        guard input == nil else { return error }  // one compressed stream: nothing follows
+        var entry: OpaquePointer?
+        let status = archive_read_next_header(handle, &entry)
+        if status == ARCHIVE_EOF {
+            exhausted = true
+        } else if (status == ARCHIVE_OK || status == ARCHIVE_WARN), let entry {
+            peeked = ArchiveEntry(
+                path: archive_entry_pathname(entry).map { String(cString: $0) } ?? "",
+                isRegularFile: carchive_entry_is_regular_file(entry) != 0)
+        } else {
+            exhausted = true
+            return withUnreadBytes(error)
+        }
+        return error
+    }
+
+    /// The error with "the archive cannot be read past this point: N of M bytes left unread".
+    private func withUnreadBytes(_ error: SlipstreamError) -> SlipstreamError {
+        guard let fileBytes else { return error }
+        var named = error
+        let unread = max(0, fileBytes - compressedBytesRead)
+        named.message +=
+            unread == 0
+            ? "; the archive ends here: it is truncated"
+            : "; the archive cannot be read past this point: \(unread) of \(fileBytes) bytes left unread"
+        return named
+    }
+
+
     /// Bytes of the archive file (compressed) consumed so far, for progress.
     public var compressedBytesRead: Int { Int(archive_filter_bytes(handle, -1)) }
 
+    /// - Throws: kind `damagedArchive` when the member's data is damaged; its message says when the
+    ///   archive cannot be read past the damage.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
         let count = archive_read_data(handle, buffer.baseAddress, buffer.count)
         guard count >= 0 else {
-            throw input?.failure ?? SlipstreamError(
-                .damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: name, byteOffset: entryBytes)
+            let member = input == nil && !entryPath.isEmpty ? "\(name)!\(entryPath)" : name
+            let error = input?.failure ?? SlipstreamError(
+                .damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: member, byteOffset: entryBytes)
+            throw probeNextEntry(after: error)
         }
         entryBytes += count
         return count

@@ -45,7 +45,7 @@ extension BatchJob {
                     defer { pipe.close() }
                     return try Self.parse(pipe.reader(), gzip: gzip, name: source, reader: reader, consumer: consumer)
                 }
-                if !pump(archive, into: pipe) { return }
+                pump(archive, into: pipe)
             }
             let now = archive.compressedBytesRead
             state.addConsumedInputBytes(now - consumed)
@@ -53,8 +53,8 @@ extension BatchJob {
         }
     }
 
-    /// Copies the current member into the pipe; false when the archive cannot be read further.
-    func pump(_ archive: ArchiveReader, into pipe: ChunkPipe) -> Bool {
+    /// Copies the current member into the pipe, or its failure.
+    func pump(_ archive: ArchiveReader, into pipe: ChunkPipe) {
         while true {
             var chunk = pipe.readAhead.take()
             do {
@@ -62,18 +62,20 @@ extension BatchJob {
                 if count == 0 {
                     pipe.readAhead.give(chunk)
                     pipe.finish()
-                    return true
+                    return
                 }
                 // The worker has stopped reading (its payload failed): the rest of the member is skipped.
                 if !pipe.push(chunk, count: count) {
                     while try chunk.withUnsafeMutableBytes({ buffer throws(SlipstreamError) in try archive.read(into: buffer) }) > 0 {}
                     pipe.readAhead.give(chunk)
-                    return true
+                    return
                 }
             } catch {
+                // The member's data is damaged. The archive may still go on (a zip's members stand
+                // apart): the next header says, and the member's error says what it found.
                 pipe.readAhead.give(chunk)
                 pipe.fail(error as? SlipstreamError ?? SlipstreamError(.inputUnreadable, "\(error)", source: pipe.name))
-                return false
+                return
             }
         }
     }

@@ -18,7 +18,7 @@ extension BatchJob {
             return names.reduce(0) { total, name in
                 let child = path.hasSuffix("/") ? path + name : path + "/" + name
                 let kind = FileSystem.kind(of: child)
-                guard kind == .directory || [.json, .gzipJSON].contains(NameKind(name)) else { return total }
+                guard kind == .directory || NameKind(name) != .other else { return total }
                 return total + inputBytes(at: child)
             }
         case .other, .missing: return 0
@@ -41,11 +41,11 @@ extension BatchJob {
             case .file:
                 if state.isOutput(path) { continue }
                 let kind = NameKind(name)
-                guard kind == .json || kind == .gzipJSON else {
+                guard kind != .other else {
                     state.skip()
                     continue
                 }
-                readFile(path, kind: kind, state)
+                readFile(path, kind: kind, state)  // an archive found here is read as one named on the command line
             case .other, .missing: state.skip()
             }
         }

@@ -36,6 +36,8 @@ public struct BatchReport: Equatable, Sendable {
     public var activities = 0
     /// Payloads with an error (malformed JSON, not an activity payload, damaged or unreadable).
     public var failed = 0
+    /// Of the failed, inputs that could not be found or read at all.
+    public var unreadable = 0
     /// Directory entries and archive members passed over for their name.
     public var skipped = 0
     /// Decompressed JSON bytes parsed.
@@ -45,12 +47,13 @@ public struct BatchReport: Equatable, Sendable {
     public var stoppedEarly = false
 
     public init(
-        payloads: Int = 0, activities: Int = 0, failed: Int = 0, skipped: Int = 0, bytes: Int = 0, seconds: Double = 0,
-        stoppedEarly: Bool = false
+        payloads: Int = 0, activities: Int = 0, failed: Int = 0, unreadable: Int = 0, skipped: Int = 0, bytes: Int = 0,
+        seconds: Double = 0, stoppedEarly: Bool = false
     ) {
         self.payloads = payloads
         self.activities = activities
         self.failed = failed
+        self.unreadable = unreadable
         self.skipped = skipped
         self.bytes = bytes
         self.seconds = seconds

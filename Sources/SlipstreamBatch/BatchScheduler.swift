@@ -202,6 +202,7 @@ final class BatchState: @unchecked Sendable {
         shared.report.bytes += result.jsonBytes
         if !result.errors.isEmpty {
             shared.report.failed += 1
+            if result.errors.contains(where: { $0.kind == .inputUnreadable }) { shared.report.unreadable += 1 }
             for error in result.errors { diagnostic("slipstream: \(error)") }
             if job.failFast { shared.stop = true; shared.report.stoppedEarly = true }
         }

@@ -34,7 +34,8 @@ enum BatchOutput {
     /// Runs the batch as the `batch` command does: output to standard output or to `outputPath`
     /// (written to a temporary file beside it, renamed when the batch has run to its end, removed on
     /// interrupt or output error), a progress line on a terminal, a final line.
-    /// - Returns: the exit code: 0, 65 when any payload failed, 74 when the output failed.
+    /// - Returns: the exit code: 0; 74 when the output failed, else 66 when an input could not be
+    ///   found or read, else 65 when any payload failed.
     static func run(
         _ batch: BatchJob, outputPath: String?, quiet: Bool, showProgress: Bool, diagnostic: @escaping @Sendable (String) -> Void
     ) -> Int32 {
@@ -72,7 +73,7 @@ enum BatchOutput {
             diagnostic("slipstream: \(outputError)")
             return 74
         }
-        return report.failed > 0 ? 65 : 0
+        return report.unreadable > 0 ? 66 : report.failed > 0 ? 65 : 0
     }
 
     /// `12/40+ payloads, 1 failed, 431.2 MB/s, 38%, ETA 0:07` (`+`: archives still being read).
@@ -94,7 +95,7 @@ enum BatchOutput {
     static func finalLine(_ r: BatchReport) -> String {
         let rate = r.seconds > 0 ? Double(r.bytes) / r.seconds / 1e6 : 0
         var text = "\(r.payloads) payloads, \(r.activities) activities, \(r.failed) failed in \(formatted(r.seconds)) s (\(formatted(rate)) MB/s)"
-        if r.skipped > 0 { text += "; \(r.skipped) skipped (not .json, .ndjson or .json.gz)" }
+        if r.skipped > 0 { text += "; \(r.skipped) skipped (not .json, .ndjson, .json.gz or an archive)" }
         if r.stoppedEarly { text += "; stopped early" }
         return text
     }

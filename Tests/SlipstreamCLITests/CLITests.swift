@@ -202,7 +202,7 @@ private func json(_ line: Substring) throws -> [String: Any] {
         #expect(stderr.count == 2)
         #expect(stderr[0].hasPrefix("slipstream: \(dir)/broken.json:1:10 (byte 9): "))
         #expect(stderr[1].hasPrefix("slipstream: 2 payloads, 2 activities, 1 failed in "))
-        #expect(stderr[1].hasSuffix("MB/s); 1 skipped (not .json, .ndjson or .json.gz)"))
+        #expect(stderr[1].hasSuffix("MB/s); 1 skipped (not .json, .ndjson, .json.gz or an archive)"))
 
         let quiet = try run(["batch", "--quiet", "--format", "csv", dir + "/good.json"])
         #expect(quiet.status == 0 && quiet.stderr.isEmpty)
@@ -287,5 +287,12 @@ private func json(_ line: Substring) throws -> [String: Any] {
         let result = try run(["summarize", dir + "/ride.fit"])
         #expect(result.status == 65)
         #expect(result.stderr.hasSuffix("ride.fit (byte 0): looks like a FIT file: FIT recordings are not read yet; expected Terra Activity JSON\n"))
+    }
+
+    @Test func aMissingBatchInputExits66LikeEveryMissingInput() throws {
+        let result = try run(["batch", "-q", "/nonexistent-slipstream-dir/", example])
+        #expect(result.status == 66)
+        #expect(result.stderr == "slipstream: /nonexistent-slipstream-dir/: no such file or directory\n")
+        #expect(result.stdout.split(separator: "\n").count == 3)  // the error record, then the example's two activities
     }
 }

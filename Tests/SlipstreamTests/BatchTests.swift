@@ -191,6 +191,9 @@ import Testing
         let outcome = batch(["half.tgz"], in: scratch)
         #expect(outcome.report.failed == 1)
         #expect(outcome.errors.count == 1 && outcome.errors[0]["kind"] as? String == "damaged-archive")
+        // A gzip stream cannot be read past its damage: the record says so, and how much is lost.
+        let message = outcome.errors[0]["message"] as? String ?? ""
+        #expect(message.hasSuffix("; the archive ends here: it is truncated"), "\(message)")
         let kept = outcome.summaryIDs
         #expect(!kept.isEmpty && kept.count < 20)
         #expect(kept == (0..<kept.count).map { "r\($0)" })
@@ -263,5 +266,96 @@ import Testing
         let outcome = batch(["nowhere.json", "nowhere-dir/"], in: scratch)
         #expect(outcome.report.failed == 2 && outcome.report.payloads == 2)
         #expect(outcome.errors.map { $0["kind"] as? String } == ["input-unreadable", "input-unreadable"])
+    }
+
+    /// four.zip holding m1...m4.json, one activity each with 300 samples (so that each member's
+    /// compressed data is long enough to damage in its middle).
+    func makeZip(_ scratch: Scratch) throws -> Data {
+        for i in 1...4 {
+            try scratch.write("m\(i).json", Self.payload("m\(i)", (0..<300).map { 90 + ($0 * 7 + i) % 60 }))
+        }
+        try scratch.run("zip", ["-q", "four.zip", "m1.json", "m2.json", "m3.json", "m4.json"])
+        return try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/four.zip"))
+    }
+
+    /// Offset of member `n`'s (1-based) local header: the n-th "PK\u{3}\u{4}" from the start.
+    func localHeader(_ n: Int, in zip: Data) -> Int {
+        var found = 0
+        for i in 0..<(zip.count - 3) where zip[i] == 0x50 && zip[i + 1] == 0x4B && zip[i + 2] == 3 && zip[i + 3] == 4 {
+            found += 1
+            if found == n { return i }
+        }
+        return -1
+    }
+
+    @Test(arguments: [1, 2])
+    func aDamagedZipMemberIsReportedAndEveryOtherMemberIsRead(jobs: Int) throws {
+        let scratch = try Scratch()
+        var zip = try makeZip(scratch)
+        let header = localHeader(2, in: zip)
+        let dataStart = header + 30 + Int(zip[header + 26]) + Int(zip[header + 28])
+        for k in 40..<60 { zip[dataStart + k] ^= 0xFF }  // compressed data: inflate fails
+        try scratch.write("bad.zip", zip)
+        let outcome = batch(["bad.zip"], in: scratch, jobs: jobs)
+        #expect(outcome.sources == ["bad.zip!m1.json", "bad.zip!m2.json", "bad.zip!m3.json", "bad.zip!m4.json"])
+        #expect(outcome.summaryIDs == ["m1", "m3", "m4"])
+        #expect(outcome.errors.count == 1 && outcome.errors[0]["kind"] as? String == "damaged-archive")
+        #expect(outcome.report.payloads == 4 && outcome.report.failed == 1)
+    }
+
+    @Test(arguments: [1, 2])
+    func aZipMemberWithAWrongCRCIsReportedAndTheRestRead(jobs: Int) throws {
+        let scratch = try Scratch()
+        var zip = try makeZip(scratch)
+        zip[localHeader(2, in: zip) + 14] ^= 0xFF  // the CRC-32 in the local header; the JSON stays valid
+        try scratch.write("crc.zip", zip)
+        let outcome = batch(["crc.zip"], in: scratch, jobs: jobs)
+        #expect(Set(outcome.sources) == ["crc.zip!m1.json", "crc.zip!m2.json", "crc.zip!m3.json", "crc.zip!m4.json"])
+        #expect(outcome.summaryIDs.filter { $0 != "m2" } == ["m1", "m3", "m4"])
+        #expect(outcome.errors.count == 1)
+        #expect((outcome.errors.first?["message"] as? String)?.contains("CRC") == true)
+        #expect(outcome.report.failed == 1)
+    }
+
+    @Test func archivesFoundWhileWalkingAreReadAsOnTheCommandLine() throws {
+        let scratch = try Scratch()
+        try makeRides(scratch)
+        try scratch.run("tar", ["czf", "rides.tgz", "rides"])
+        try scratch.run("sh", ["-c", "mkdir inbox && mv rides.tgz inbox/ && cp rides/a.json inbox/z.json"])
+        let outcome = batch(["inbox"], in: scratch, jobs: 1)
+        #expect(outcome.sources.count == 5)
+        #expect(Set(outcome.sources.prefix(4)) == [
+            "inbox/rides.tgz!rides/a.json", "inbox/rides.tgz!rides/deep/b.ndjson", "inbox/rides.tgz!rides/deep/c.json.gz",
+        ])
+        #expect(outcome.sources.last == "inbox/z.json")
+        #expect(outcome.report.skipped == 1)  // rides/notes.txt inside the archive
+    }
+
+    @Test func missingInputsAreCountedAsUnreadable() throws {
+        let scratch = try Scratch()
+        try scratch.write("ok.json", Self.payload("ok", [100]))
+        let outcome = batch(["ok.json", "nowhere-dir/"], in: scratch)
+        #expect(outcome.report.unreadable == 1 && outcome.report.failed == 1)
+    }
+
+    @Test(arguments: [1, 2])
+    func aDamagedGzipStreamSaysHowMuchOfTheArchiveIsLeftUnread(jobs: Int) throws {
+        let scratch = try Scratch()
+        for i in 0..<20 {
+            try scratch.write("many/\(i < 10 ? "0" : "")\(i).json", Self.payload("r\(i)", (0..<200).map { 90 + ($0 * 13 + i) % 70 }))
+        }
+        try scratch.run("sh", ["-c", "tar --sort=name -cf - many | gzip -6 > full.tgz"])
+        var data = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/full.tgz"))
+        let size = data.count
+        for k in (size / 2)..<(size / 2 + 16) { data[k] ^= 0xFF }
+        try scratch.write("bad.tgz", data)
+        let outcome = batch(["bad.tgz"], in: scratch, jobs: jobs)
+        let kept = outcome.summaryIDs
+        #expect(!kept.isEmpty && kept.count < 20 && kept == (0..<kept.count).map { "r\($0)" })
+        let last = try #require(outcome.errors.last?["message"] as? String)
+        let unread = try #require(last.split(separator: ":").last.map { $0.split(separator: " ") })
+        // "...; the archive cannot be read past this point: N of SIZE bytes left unread"
+        #expect(last.contains("the archive cannot be read past this point"), "\(last)")
+        #expect(unread.count == 6 && unread[2] == "\(size)" && Int(unread[0])! > 0 && Int(unread[0])! < size / 2 + 1, "\(last)")
     }
 }
