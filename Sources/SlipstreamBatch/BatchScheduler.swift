@@ -26,6 +26,8 @@ final class BatchConsumer: ActivityConsumer {
     private(set) var activities = 0
     /// Problems read past, then the error that ended the read, if any.
     private(set) var errors: [SlipstreamError] = []
+    /// What is worth saying but no failure (a response without activities).
+    private(set) var notices: [SlipstreamError] = []
 
     private final class Buffer { var bytes: [UInt8] = [] }
 
@@ -48,7 +50,9 @@ final class BatchConsumer: ActivityConsumer {
         }
     }
 
-    func problem(_ error: SlipstreamError) { fail(error) }
+    func problem(_ error: SlipstreamError) {
+        if error.kind.isNotice { notices.append(error) } else { fail(error) }
+    }
 
     func fail(_ error: SlipstreamError) {
         let error = error.namingLimit(limitName)
@@ -66,6 +70,7 @@ struct PayloadResult: Sendable {
     var activities: Int
     var jsonBytes: Int
     var errors: [SlipstreamError]
+    var notices: [SlipstreamError]
 }
 
 /// The batch's shared state: the payload counter, the slots, the output order, the report.
@@ -179,7 +184,7 @@ final class BatchState: @unchecked Sendable {
         } catch {
             consumer.fail(error)
         }
-        return PayloadResult(bytes: consumer.bytes, activities: consumer.activities, jsonBytes: jsonBytes, errors: consumer.errors)
+        return PayloadResult(bytes: consumer.bytes, activities: consumer.activities, jsonBytes: jsonBytes, errors: consumer.errors, notices: consumer.notices)
     }
 
     private func deliver(_ index: Int, _ result: PayloadResult) {
@@ -200,6 +205,7 @@ final class BatchState: @unchecked Sendable {
         shared.report.payloads += 1
         shared.report.activities += result.activities
         shared.report.bytes += result.jsonBytes
+        for notice in result.notices { diagnostic("slipstream: \(notice)") }
         if !result.errors.isEmpty {
             shared.report.failed += 1
             if result.errors.contains(where: { $0.kind == .inputUnreadable }) { shared.report.unreadable += 1 }

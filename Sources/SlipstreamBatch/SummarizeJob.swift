@@ -5,7 +5,8 @@ import SlipstreamSummaries
 import SlipstreamStream
 import SlipstreamOutput
 
-/// How a run over one input ended: the error that stopped it, if any, and the problems read past.
+/// How a run over one input ended: the error that stopped it, if any, and the problems read past
+/// (notices, such as a response without activities, are not counted).
 public struct RunOutcome: Sendable, Equatable {
     public var failure: SlipstreamError?
     public var problems = 0
@@ -93,7 +94,7 @@ struct OneInputRun {
         var outcome = RunOutcome()
         withoutActuallyEscaping(diagnostic) { diagnostic in
             let consumer = makeConsumer(sink) { error in
-                outcome.problems += 1
+                if !error.kind.isNotice { outcome.problems += 1 }
                 diagnostic("slipstream: \(error.namingLimit(limitName))")
             }
             do throws(SlipstreamError) {

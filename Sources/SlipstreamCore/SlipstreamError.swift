@@ -13,6 +13,11 @@ public struct SlipstreamError: Error, Equatable, CustomStringConvertible, Sendab
         public static let malformedJSON = Kind(rawValue: "malformed-json")
         /// Valid JSON that is not a Terra Activity payload.
         public static let notActivityPayload = Kind(rawValue: "not-activity-payload")
+        /// A Terra error response (`"status":"error"`, or any status other than `success`), with its message.
+        public static let errorResponse = Kind(rawValue: "error-response")
+        /// Not a failure, a notice: a valid response that carries no activities (Terra sent them to
+        /// the webhook). Reported to the consumer's `problem` like the others; callers count it apart.
+        public static let noActivities = Kind(rawValue: "no-activities")
         /// An archive or compressed stream is damaged (truncated, bad header, bad compression).
         public static let damagedArchive = Kind(rawValue: "damaged-archive")
         /// The input is in a format that cannot be read here (say, an archive where one payload was expected).
@@ -27,6 +32,9 @@ public struct SlipstreamError: Error, Equatable, CustomStringConvertible, Sendab
         public static let usage = Kind(rawValue: "usage")
 
         public var description: String { rawValue }
+
+        /// True for the kinds that are notices, not failures (``noActivities``).
+        public var isNotice: Bool { self == .noActivities }
     }
 
     public var kind: Kind

@@ -102,6 +102,9 @@ extension PayloadRouter {
         sawData = false
         sawActivityKey = false
         envelopeType = nil
+        envelopeStatus = nil
+        envelopeMessage = nil
+        envelopeReference = nil
     }
 
     func endActivity() {
@@ -117,6 +120,22 @@ extension PayloadRouter {
 
     func endTopObject() {
         if let envelopeType, envelopeType != "activity" {
+            return
+        }
+        // Terra's HTTP API answers a failed request with a status other than "success" and a message.
+        if let status = envelopeStatus, status != "success" {
+            report(
+                "Terra error response (status \"\(status)\"): \(envelopeMessage ?? "no message")", at: payloadStart,
+                kind: .errorResponse)
+            return
+        }
+        // A successful request whose data Terra sends to the webhook instead carries no `data`.
+        if envelopeStatus == "success" && !sawData && !sawActivityKey {
+            var details = [envelopeMessage.map { "\"\($0)\"" }, envelopeReference.map { "reference \($0)" }].compactMap { $0 }
+            if details.isEmpty { details = ["no reference"] }
+            report(
+                "no activities in this response: Terra sends the data to the webhook (\(details.joined(separator: ", ")))",
+                at: payloadStart, kind: .noActivities)
             return
         }
         if sawData && sawActivityKey {

@@ -15,12 +15,12 @@ extension PayloadRouter {
 
     /// Reports a problem with the value being read (its key is part of the path).
     @inline(never)
-    func report(_ message: String, at offset: Int? = nil) {
+    func report(_ message: String, at offset: Int? = nil, kind: SlipstreamError.Kind = .notActivityPayload) {
         let reading = keyAwaitsValue
         keyAwaitsValue = true
         defer { keyAwaitsValue = reading }
         var error = SlipstreamError(
-            .notActivityPayload, message, source: sourceName, byteOffset: offset ?? locate(), jsonPath: currentPath())
+            kind, message, source: sourceName, byteOffset: offset ?? locate(), jsonPath: currentPath())
         if let byte = error.byteOffset { (error.line, error.column) = lines.lineAndColumnWhileParsing(of: byte) }
         sink.problem(error)
     }
@@ -66,6 +66,9 @@ extension PayloadRouter {
         switch slot {
         case .activityList: ".data"
         case .envelopeType: ".type"
+        case .envelopeStatus: ".status"
+        case .envelopeMessage: ".message"
+        case .envelopeReference: ".reference"
         case .user: ".user"
         case .metadata: ".metadata"
         case .container: ".\(tree.nodes[Int(tag)].name)"

@@ -29,6 +29,8 @@ final class PayloadRouter {
         case topObject, topArray
         case activityList, activity
         case envelopeType, user
+        /// The HTTP API envelope's `status`, `message` and `reference` (strings).
+        case envelopeStatus, envelopeMessage, envelopeReference
         case metadata
         /// An object of the key tree; the tag is its node.
         case container
@@ -99,6 +101,9 @@ final class PayloadRouter {
     @exclusivity(unchecked) var sawData = false
     @exclusivity(unchecked) var sawActivityKey = false
     @exclusivity(unchecked) var envelopeType: String?
+    @exclusivity(unchecked) var envelopeStatus: String?
+    @exclusivity(unchecked) var envelopeMessage: String?
+    @exclusivity(unchecked) var envelopeReference: String?
     /// Offset of the current top-level value's first byte.
     @exclusivity(unchecked) var payloadStart = 0
 
@@ -324,6 +329,9 @@ final class PayloadRouter {
                 sampleHasOffset = parsed.hasOffset
                 sampleHasTime = true
             }
+        case .envelopeStatus: envelopeStatus = String(decoding: text, as: UTF8.self)
+        case .envelopeMessage: envelopeMessage = String(decoding: text, as: UTF8.self)
+        case .envelopeReference: envelopeReference = String(decoding: text, as: UTF8.self)
         case .envelopeType:
             envelopeType = String(decoding: text, as: UTF8.self)
             if envelopeType != "activity" {
@@ -431,7 +439,10 @@ final class PayloadRouter {
         }
         if key == "user" { return .user }
         if key == "type" { return .envelopeType }
-        if key == "status" || key == "version" || key == "message" || key == "reference" { return .skip }
+        if key == "status" { return .envelopeStatus }
+        if key == "message" { return .envelopeMessage }
+        if key == "reference" { return .envelopeReference }
+        if key == "version" { return .skip }
         let slot = activityKey(key)
         if slot != .skip { sawActivityKey = true }
         return slot

@@ -295,4 +295,19 @@ private func json(_ line: Substring) throws -> [String: Any] {
         #expect(result.stderr == "slipstream: /nonexistent-slipstream-dir/: no such file or directory\n")
         #expect(result.stdout.split(separator: "\n").count == 3)  // the error record, then the example's two activities
     }
+
+    @Test func aTerraErrorResponseIsAnErrorWithItsMessage() throws {
+        let result = try run(["summarize"], stdin: #"{"status":"error","message":"User not found","type":"activity","user":null}"#)
+        #expect(result.status == 65 && result.stdout.isEmpty)
+        #expect(result.stderr == "slipstream: <stdin>:1:1 (byte 0): Terra error response (status \"error\"): User not found (at $)\n")
+    }
+
+    @Test func aResponseWhoseDataWentToTheWebhookIsExplainedNotAnError() throws {
+        let result = try run(["summarize"], stdin: #"{"status":"success","type":"activity","message":"Data sent to webhook","reference":"7a1c"}"#)
+        #expect(result.status == 0 && result.stdout.isEmpty)
+        #expect(result.stderr.contains("no activities in this response: Terra sends the data to the webhook (\"Data sent to webhook\", reference 7a1c)"))
+        let batch = try run(["batch", "-q", "-"], stdin: #"{"status":"success","type":"activity","reference":"7a1c"}"#)
+        #expect(batch.status == 0 && batch.stdout.isEmpty)
+        #expect(batch.stderr.contains("reference 7a1c"))
+    }
 }

@@ -18,7 +18,7 @@ func render(_ bytes: [UInt8], chunkSize: Int = ActivityReader.chunkSize, format:
     var diagnostics: [String] = []
     let writer = SummaryWriter(
         format: format, output: { output.append(contentsOf: $0) },
-        problem: { diagnostics.append("problem: \($0.kind) \($0)") })
+        problem: { diagnostics.append("\($0.kind.isNotice ? "note" : "problem"): \($0.kind) \($0)") })
     var source = MemorySource(bytes, name: name, chunkSize: max(1, chunkSize / 2))
     do {
         _ = try ActivityReader(chunkSize: chunkSize).read(&source, into: writer)
