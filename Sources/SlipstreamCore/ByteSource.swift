@@ -161,6 +161,13 @@ public final class FileSink {
     }
 }
 
+/// Offset of the first `byte` in `buffer` (libc's `memchr`, vectorized), nil when there is none.
+@inline(__always)
+package func firstOffset(of byte: UInt8, in buffer: UnsafeRawBufferPointer) -> Int? {
+    guard let base = buffer.baseAddress, let found = memchr(base, Int32(byte), buffer.count) else { return nil }
+    return UnsafeRawPointer(found) - base
+}
+
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }
 private func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
 

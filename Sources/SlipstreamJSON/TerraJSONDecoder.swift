@@ -35,6 +35,12 @@ public final class TerraJSONDecoder: ActivityDecoder {
     public func feed(_ chunk: UnsafeRawBufferPointer) throws(SlipstreamError) {
         let count = chunk.count
         guard count > 0 else { return }
+        // yajl's lexer takes a raw form feed for white space; JSON does not (RFC 8259, section 2),
+        // and inside a string it must be escaped: a raw 0x0C is never valid. What precedes it is read.
+        if let formFeed = firstOffset(of: 0x0C, in: chunk) {
+            if formFeed > 0 { try feed(UnsafeRawBufferPointer(rebasing: chunk[..<formFeed])) }
+            throw formFeedError()
+        }
         let total = bytesFed
         lines.current = chunk
         lines.currentStart = total
@@ -93,6 +99,15 @@ public final class TerraJSONDecoder: ActivityDecoder {
         } catch {
             throw SlipstreamError(.outputFailed, "\(error)", source: source)
         }
+    }
+
+    /// A raw form feed at the next byte to be fed.
+    @inline(never)
+    private func formFeedError() -> SlipstreamError {
+        let (line, column) = lines.lineAndColumn(of: bytesFed, chunk: nil, chunkStart: bytesFed)
+        return SlipstreamError(
+            .malformedJSON, "a raw form feed (0x0C) is not JSON white space, and in a string it must be written \\f",
+            source: source, byteOffset: bytesFed, line: line, column: column, jsonPath: router.currentPath())
     }
 
     @inline(never)

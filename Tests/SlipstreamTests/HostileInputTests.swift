@@ -40,6 +40,10 @@ import Testing
             Case("raw tab in string", "{\"metadata\":{\"name\":\"a\tb\"}}", at: 22),
             Case("raw newline in string", "{\"metadata\":{\"name\":\"a\nb\"}}", at: 22),
             Case("raw control 0x01", "{\"metadata\":{\"name\":\"\u{01}\"}}", at: 21),
+            // JSON's white space is space, tab, newline and carriage return; yajl also took a form feed.
+            Case("raw form feed between tokens", "[\u{0C}]", at: 1),
+            Case("raw form feed before a key", "{\"metadata\":{\u{0C}\"name\":1}}", at: 13),
+            Case("raw form feed in a string", "{\"metadata\":{\"name\":\"a\u{0C}b\"}}", at: 22),
             Case("invalid UTF-8 0xFF", Array(#"{"metadata":{"name":""#.utf8) + [0xFF, 0xFE] + Array(#""}}"#.utf8), at: 22),
             Case("truncated UTF-8 sequence", Array(#"{"metadata":{"name":""#.utf8) + [0xE2, 0x82] + Array(#""}}"#.utf8), at: 24),
             Case("leading zero", m + "01}}", at: 18),
@@ -100,12 +104,12 @@ import Testing
         Case("cut after \(length) bytes", Array(envelope.utf8.prefix(length)), at: length)
     }
 
-    static func read(_ bytes: [UInt8], limits: ReadLimits = ReadLimits()) -> (records: [ActivityRecord], problems: [SlipstreamError], error: SlipstreamError?) {
+    static func read(_ bytes: [UInt8], limits: ReadLimits = ReadLimits(), chunkSize: Int = ActivityReader.chunkSize) -> (records: [ActivityRecord], problems: [SlipstreamError], error: SlipstreamError?) {
         var source = MemorySource(bytes, name: "case")
         var records: [ActivityRecord] = []
         var problems: [SlipstreamError] = []
         do {
-            try ActivityReader(limits: limits).forEachActivity(in: &source, problem: { problems.append($0) }) { records.append($0) }
+            try ActivityReader(chunkSize: chunkSize, limits: limits).forEachActivity(in: &source, problem: { problems.append($0) }) { records.append($0) }
             return (records, problems, nil)
         } catch {
             return (records, problems, error)
@@ -124,6 +128,16 @@ import Testing
         #expect(found?.kind == c.kind, "\(String(describing: found))")
         #expect(found?.byteOffset == c.byte, "\(String(describing: found))")
         #expect(found?.line != nil && found?.column != nil)
+    }
+
+    @Test func aFormFeedStopsTheReadWhereItIsAfterTheActivitiesBeforeIt() {
+        let first = #"{"metadata":{"summary_id":"kept"}}"#
+        let bytes = Array((first + "\n\u{0C}" + #"{"metadata":{"summary_id":"lost"}}"#).utf8)
+        for chunk in [1, 5, 64] {
+            let (records, _, error) = Self.read(bytes, chunkSize: chunk)
+            #expect(records.map(\.summaryID) == ["kept"])
+            #expect(error?.byteOffset == first.utf8.count + 1 && error?.line == 2 && error?.column == 1, "\(String(describing: error))")
+        }
     }
 
     @Test func aLeadingByteOrderMarkIsPassedOver() throws {
