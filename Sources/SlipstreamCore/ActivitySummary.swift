@@ -87,6 +87,8 @@ public struct ActivitySummary: Equatable, Sendable {
     public var elevationLossMeters: Double?
     /// The max HR the zones used: ``SummaryOptions/maxHeartRate``, else the payload's `user_max_hr_bpm`.
     public var maxHeartRateUsed: Double?
+    /// The max HR used came from the payload (`user_max_hr_bpm`), not from the options.
+    public var maxHeartRateFromPayload = false
     public var heartRateZones: [HeartRateZoneDuration]?
     public var normalizedPowerWatts: Double?
     /// With ``SummaryOptions/functionalThresholdPower`` only.

@@ -168,7 +168,7 @@ public enum PayloadGenerator {
             heartRateMin: Double(seconds.map(\.bpm).min() ?? 0),
             powerMean: mean(seconds.map { Double($0.watts) }), powerMax: Double(seconds.map(\.watts).max() ?? 0),
             cadenceMax: Double(seconds.map(\.cadence).max() ?? 0), speedMax: seconds.map(\.speed).max() ?? 0,
-            distanceMeters: (seconds.last?.distance ?? 0) - (seconds.first?.distance ?? 0),
+            distanceMeters: seconds.last?.distance ?? 0,  // cumulative from the start, as a device's total
             elevationMin: seconds.map(\.elevation).min() ?? 0, elevationMax: seconds.map(\.elevation).max() ?? 0,
             pauses: pauses, pausedSeconds: pausedSeconds, elapsedSeconds: Double(endMicros - startMicros) / 1e6,
             start: seconds.first.map { [$0.latitude, $0.longitude] } ?? [],

@@ -211,7 +211,8 @@ public final class SummaryWriter: ActivityConsumer {
         writer.beginObject()
         for field in SummaryField.allCases {
             writer.key(field.dottedPath)
-            writer.string(usesProvider[field.rawValue] ? "provider" : "computed")
+            let fromPayload = usesProvider[field.rawValue] || (field == .userMaxHeartRate && summary.maxHeartRateFromPayload)
+            writer.string(fromPayload ? "provider" : "computed")
         }
         writer.endObject()
         writer.key("provider")

@@ -9,8 +9,8 @@ extension Summarizer {
     ) {
         let distance = columns[.distance]
         let position = columns[.position]
-        if let first = distance.values.first, let last = distance.values.last {
-            summary.distanceMeters = last - first
+        if distance.count > 0 {
+            summary.distanceMeters = cumulativeDistance(distance.values)
             summary.distanceSource = .distanceSamples
         } else if position.count > 0 {
             summary.distanceMeters = (1..<max(1, position.count)).reduce(0) { $0 + metersBefore($1, in: position) }
@@ -46,8 +46,35 @@ extension Summarizer {
         }
     }
 
+    /// The distance covered by cumulative distance samples, which count from the activity's start
+    /// (Terra's `distance_samples`, a FIT record's `distance`): the last value, and where the value
+    /// drops (a sensor or device reset) a new segment that counts from 0: 0, 100, 200, 50 -> 250.
+    public static func cumulativeDistance(_ values: some Collection<Double>) -> Double {
+        var total = 0.0
+        var previous = 0.0
+        for value in values {
+            total += value >= previous ? value - previous : value
+            previous = value
+        }
+        return total
+    }
+
+    /// Each interval's meters between cumulative distance samples: the difference, or after a drop
+    /// (a reset) the new value.
+    private static func metersBetweenDistances(_ i: Int, in column: SampleColumn) -> Double {
+        let (before, now) = (column.values[i - 1], column.values[i])
+        return now >= before ? now - before : now
+    }
+
+    /// Consecutive position intervals whose speeds are replaced by their running median: a GPS fix
+    /// that jumps away (one bad fix gives two absurd intervals, a jump up to three or four) is not a
+    /// speed. On real rides with a speed sensor the maximum then lands within 3% of the sensor's
+    /// (docs/METRICS.md, "Motion").
+    public static let positionSpeedMedianWindow = 7
+
     /// Speeds in m/s with the seconds each lasted: speed samples with their weights, or each interval
-    /// between consecutive distance samples or positions (distance / time).
+    /// between consecutive distance samples or positions (distance / time; position speeds through
+    /// a running median of ``positionSpeedMedianWindow`` intervals).
     static func speedsWithDurations(
         from source: ValueSource, _ columns: ActivityColumns, speedWeights: ContiguousArray<Double>
     ) -> [(speed: Double, seconds: Double)] {
@@ -61,12 +88,28 @@ extension Summarizer {
             var speeds: [(speed: Double, seconds: Double)] = []
             for i in 1..<column.count where axis[i] > axis[i - 1] {
                 let seconds = axis[i] - axis[i - 1]
-                let meters = source == .positions ? metersBefore(i, in: column) : column.values[i] - column.values[i - 1]
+                let meters = source == .positions ? metersBefore(i, in: column) : metersBetweenDistances(i, in: column)
                 speeds.append((meters / seconds, seconds))
+            }
+            if source == .positions {
+                let medians = runningMedian(speeds.map(\.speed), window: positionSpeedMedianWindow)
+                for i in speeds.indices { speeds[i].speed = medians[i] }
             }
             return speeds
         case .none:
             return []
+        }
+    }
+
+    /// The median of each value and its neighbours, `window / 2` on each side (fewer at the ends).
+    static func runningMedian(_ values: [Double], window: Int) -> [Double] {
+        let half = window / 2
+        var scratch = ContiguousArray<Double>()
+        scratch.reserveCapacity(window)
+        return values.indices.map { i in
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: values[max(0, i - half)...min(values.count - 1, i + half)])
+            return median(&scratch)
         }
     }
 }

@@ -13,7 +13,7 @@ public enum Summarizer {
     ) -> ActivitySummary {
         var summary = ActivitySummary()
         // Each channel's weights once: the means, the zones, timer time and speeds all use them.
-        let weights = Channel.allCases.map { Metrics.sampleWeights(columns[$0]) }
+        let weights = Channel.allCases.map { Metrics.sampleWeights(columns[$0], end: endTime) }
         func statistics(_ channel: Channel, excludingZeros: Bool = false) -> ChannelStatistics {
             Self.statistics(columns[channel], excludingZeros: excludingZeros, weights: weights[channel.rawValue])
         }
@@ -52,6 +52,7 @@ public enum Summarizer {
         if columns[.heartRate].count > 0 {
             if let maxHeartRate = options.maxHeartRate ?? payloadMaxHeartRate, maxHeartRate > 0 {
                 summary.maxHeartRateUsed = maxHeartRate
+                summary.maxHeartRateFromPayload = options.maxHeartRate == nil
                 summary.heartRateZones = Metrics.heartRateZones(
                     columns[.heartRate], maxHeartRate: maxHeartRate, bounds: options.heartRateZoneBounds,
                     weights: weights[Channel.heartRate.rawValue])

@@ -2,7 +2,8 @@
 //
 // Time-weighted mean: each sample weighs the time to the next sample of its channel, on the
 // timer axis (`timer_duration_seconds`) when every sample has one, else on timestamps. The last
-// sample weighs the median interval; a channel of one sample weighs 0 and its mean is its value.
+// sample weighs the median interval, but never past the activity's end time (so that timer time
+// cannot exceed elapsed time); a channel of one sample weighs 0 and its mean is its value.
 // Intervals that go backwards weigh 0.
 //
 //     bpm    100  110  120  130          times 0 s, 10 s, 20 s, 50 s
@@ -14,7 +15,9 @@ import SlipstreamCore
 extension Metrics {
     /// Per-sample weights in seconds on the column's axis: the interval to the next sample
     /// (backwards intervals weigh 0), the last sample the median interval, a single sample 0.
-    public static func sampleWeights(_ column: SampleColumn) -> ContiguousArray<Double> {
+    /// - Parameter end: the activity's end (UTC epoch microseconds), when known: the last sample
+    ///   weighs no more than the time from it to the end.
+    public static func sampleWeights(_ column: SampleColumn, end: Int64? = nil) -> ContiguousArray<Double> {
         let n = column.count
         var weights = ContiguousArray<Double>()
         guard n > 0 else { return weights }
@@ -22,7 +25,9 @@ extension Metrics {
         let axis = Summarizer.sampleAxisSeconds(column)
         for i in 0..<(n - 1) { weights.append(max(0, axis[i + 1] - axis[i])) }
         var intervals = weights
-        weights.append(Summarizer.median(&intervals))
+        var last = Summarizer.median(&intervals)
+        if let end { last = min(last, max(0, Double(end - column.times[n - 1]) / 1e6)) }
+        weights.append(last)
         return weights
     }
 }

@@ -68,7 +68,8 @@ import Testing
         columns[.position].append(time: 1, timer: nil, latitude: 45.2, longitude: 7.3)
         columns[.heartRate].dropped = 2
         let summary = Summarizer.summarize(columns, startTime: 0, endTime: 3_600_500_000)
-        #expect(summary.distanceMeters == 1000.5)
+        // Cumulative from the activity's start: the last value, the first sample's 100 m included.
+        #expect(summary.distanceMeters == 1100.5)
         #expect(summary.startPosition == [45.1, 7.2])
         #expect(summary.endPosition == [45.2, 7.3])
         #expect(summary.elapsedSeconds == 3600.5)

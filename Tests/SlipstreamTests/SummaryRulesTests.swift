@@ -123,11 +123,63 @@ import Testing
         return #"{"position_data":{"position_samples":[\#(list)]}}"#
     }
 
+    /// A ride at 0.0001° of longitude per second along the equator (11.12 m/s) with one fix 300 m off.
+    @Test func aGPSSpikeIsNotASpeed() throws {
+        let step = meridianStep / 10
+        var points = (0..<60).map { (i: Int) -> (Int, String) in (i, "[0,\(Double(i) * 0.0001)]") }
+        points[30].1 = "[0.0027,0.003]"  // 0.0027° of latitude: 300 m north of the track
+        let s = try summary(positions(points))
+        #expect(s.speedSource == .positions)
+        #expect(close(s.maxSpeed, step, within: 1e-6), "\(s.maxSpeed ?? -1)")
+        #expect(s.movingSeconds == 59)
+    }
+
+    @Test func timerTimeNeverPassesTheEndTime() throws {
+        // 600 samples at 1 Hz from 10:00:00 to 10:09:59, and the activity ends at 10:09:59: 599 s.
+        let speeds = (0..<600).map { sample($0, #""speed_meters_per_second":8"#) }.joined(separator: ",")
+        let distances = (0..<600).map { sample($0, #""distance_meters":\#(8 * $0)"#) }.joined(separator: ",")
+        let activity = #"{"metadata":{"start_time":"2024-01-01T10:00:00Z","end_time":"2024-01-01T10:09:59Z"},"#
+            + #""movement_data":{"speed_samples":[\#(speeds)]},"distance_data":{"detailed":{"distance_samples":[\#(distances)]}}}"#
+        let s = try summary(activity)
+        #expect(s.elapsedSeconds == 599 && s.timerSeconds == 599)
+        // 4,792 m (the last cumulative value) over 599 s.
+        #expect(s.distanceMeters == 4792 && s.averageSpeed == 8)
+    }
+
+    @Test func cumulativeDistanceCountsFromTheStartAndAcrossResets() throws {
+        #expect(Summarizer.cumulativeDistance([6.6, 10, 20]) == 20)
+        #expect(Summarizer.cumulativeDistance([0, 100, 200, 50]) == 250)
+        #expect(Summarizer.cumulativeDistance([0, 100, 0, 0, 30]) == 130)
+        let s = try summary(#"{"distance_data":{"detailed":{"distance_samples":["#
+            + [sample(0, #""distance_meters":0"#), sample(10, #""distance_meters":100"#), sample(20, #""distance_meters":200"#),
+               sample(30, #""distance_meters":50"#)].joined(separator: ",") + "]}}}")
+        #expect(s.distanceMeters == 250)
+        // The reset's interval is 50 m in 10 s, not -150 m.
+        #expect(s.maxSpeed == 10)
+    }
+
+    @Test func theMaxHeartRateTakenFromThePayloadIsTheProvidersInProvenance() throws {
+        let hr = [sample(0, #""bpm":120"#), sample(10, #""bpm":150"#)].joined(separator: ",")
+        let activity = #"{"heart_rate_data":{"summary":{"user_max_hr_bpm":190},"detailed":{"hr_samples":[\#(hr)]}}}"#
+        var out: [UInt8] = []
+        let writer = SummaryWriter(output: { out += $0 }, problem: { _ in })
+        var source = MemorySource(Array(activity.utf8))
+        _ = try ActivityReader().read(&source, into: writer)
+        #expect(String(decoding: out, as: UTF8.self).contains(#""heart_rate_data.summary.user_max_hr_bpm":"provider""#))
+        var options = SummaryOptions()
+        options.maxHeartRate = 185
+        out = []
+        var again = MemorySource(Array(activity.utf8))
+        _ = try ActivityReader(options: options).read(&again, into: writer)
+        #expect(String(decoding: out, as: UTF8.self).contains(#""heart_rate_data.summary.user_max_hr_bpm":"computed""#))
+    }
+
     @Test func distanceAndSpeedComeFromPositionsWhenNothingElseHasThem() throws {
         let s = try summary(positions([(0, "[0,0]"), (10, "[0,0.001]"), (20, "[0,0.003]")]))
         #expect(s.distanceSource == .positions && s.speedSource == .positions)
         #expect(close(s.distanceMeters, 3 * meridianStep, within: 1e-6))
-        #expect(close(s.maxSpeed, 2 * meridianStep / 10, within: 1e-9))
+        // Interval speeds step/10 and 2·step/10; each one's running median (window 7) covers both: their mean.
+        #expect(close(s.maxSpeed, 1.5 * meridianStep / 10, within: 1e-9))
         // Timer 30 s (10 + 10 + median 10): distance / timer.
         #expect(close(s.averageSpeed, 3 * meridianStep / 30, within: 1e-9))
         #expect(s.movingSeconds == 20)
