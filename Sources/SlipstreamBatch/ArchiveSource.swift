@@ -21,6 +21,8 @@ public enum ArchiveLayout: Sendable {
     case archive
     /// One compressed stream (`.json.gz`): a single member, the decompressed bytes.
     case compressedStream
+    /// Whichever of the two the content is (a gzip stream holding a tar, or a payload).
+    case any
 }
 
 /// One member of an archive, as its header describes it.
@@ -60,10 +62,16 @@ public final class ArchiveReader: ByteSource {
     }
 
     /// Decompresses the bytes of `source` (a gzip or zstd stream) as they are read.
-    public init(decompressing source: some ByteSource, name: String) throws(SlipstreamError) {
+    public convenience init(decompressing source: some ByteSource, name: String) throws(SlipstreamError) {
+        try self.init(reading: source, name: name, layout: .compressedStream)
+    }
+
+    /// Reads an archive or a compressed stream from `source` (standard input, a pipe, an archive
+    /// member) as its bytes are read.
+    public init(reading source: some ByteSource, name: String, layout: ArchiveLayout) throws(SlipstreamError) {
         self.name = name
         fileBytes = nil
-        handle = Self.makeHandle(.compressedStream)
+        handle = Self.makeHandle(layout)
         let input = NestedInput(source)
         self.input = input
         let context = Unmanaged.passUnretained(input).toOpaque()
@@ -83,6 +91,12 @@ public final class ArchiveReader: ByteSource {
             archive_read_support_format_zip(handle)
             archive_read_support_format_empty(handle)
         case .compressedStream:
+            archive_read_support_format_raw(handle)
+            archive_read_support_format_empty(handle)
+        case .any:
+            // raw bids least: a tar or zip inside the compression wins, anything else is one stream.
+            archive_read_support_format_tar(handle)
+            archive_read_support_format_zip(handle)
             archive_read_support_format_raw(handle)
             archive_read_support_format_empty(handle)
         }
@@ -151,6 +165,9 @@ public final class ArchiveReader: ByteSource {
         return named
     }
 
+
+    /// After the first ``nextEntry()``: the input is one compressed stream (a `.json.gz`), not an archive.
+    public var isSingleStream: Bool { archive_format(handle) == ARCHIVE_FORMAT_RAW }
 
     /// Bytes of the archive file (compressed) consumed so far, for progress.
     public var compressedBytesRead: Int { Int(archive_filter_bytes(handle, -1)) }

@@ -8,48 +8,67 @@ import SlipstreamStream
 import SlipstreamOutput
 
 extension BatchJob {
-    func readArchive(_ path: String, _ state: BatchState) {
-        let archive: ArchiveReader
-        do {
-            archive = try ArchiveReader(path: path, layout: .archive)
-        } catch {
-            state.submitFailure(error, source: path)
-            return
-        }
+    /// Reads an opened archive's members as payloads, in order; a single compressed stream (a
+    /// `.json.gz`) is one payload. `reopenable`: the path, when a worker may open the file itself.
+    func readArchive(_ archive: ArchiveReader, name: String, reopenable path: String?, _ state: BatchState) {
+        let size = path.map(FileSystem.size(of:)) ?? 0
         var consumed = 0
-        defer { state.addConsumedInputBytes(FileSystem.size(of: path) - consumed) }
+        defer { state.addConsumedInputBytes(size - consumed) }
         let readAhead = ReadAhead(bytes: readAheadBytes, chunkSize: ActivityReader.chunkSize)
+        var first = true
         while !state.shouldStop {
             let entry: ArchiveEntry?
             do {
                 entry = try archive.nextEntry()
             } catch {
-                state.submitFailure(error, source: path)
+                state.submitFailure(error, source: name)
                 return
             }
             guard let entry else { return }
+            if first && archive.isSingleStream {
+                readSingleStream(archive, name: name, reopenable: path, readAhead: readAhead, state)
+                return
+            }
+            first = false
             let kind = NameKind(entry.path)
             guard entry.isRegularFile, kind == .json || kind == .gzipJSON else {
                 if entry.isRegularFile { state.skip() }
                 continue
             }
-            let source = "\(path)!\(entry.path)"
-            let gzip = kind == .gzipJSON
-            if jobs == 1 {
-                state.submit(source: source) { reader, consumer throws(SlipstreamError) in
-                    try Self.parse(archive, gzip: gzip, name: source, reader: reader, consumer: consumer)
-                }
-            } else {
-                let pipe = ChunkPipe(name: source, readAhead: readAhead)
-                state.submit(source: source) { reader, consumer throws(SlipstreamError) in
-                    defer { pipe.close() }
-                    return try Self.parse(pipe.reader(), gzip: gzip, name: source, reader: reader, consumer: consumer)
-                }
-                pump(archive, into: pipe)
-            }
+            readMember(archive, name: "\(name)!\(entry.path)", gzip: kind == .gzipJSON, readAhead: readAhead, state)
             let now = archive.compressedBytesRead
             state.addConsumedInputBytes(now - consumed)
             consumed = now
+        }
+    }
+
+    /// One compressed payload: a worker decompresses a file itself; standard input is read here.
+    private func readSingleStream(
+        _ archive: ArchiveReader, name: String, reopenable path: String?, readAhead: ReadAhead, _ state: BatchState
+    ) {
+        guard let path, jobs > 1 else {
+            return readMember(archive, name: name, gzip: false, readAhead: readAhead, state)
+        }
+        state.submit(source: name) { reader, consumer throws(SlipstreamError) in
+            let stream = try ArchiveReader(path: path, layout: .compressedStream)
+            guard try stream.nextEntry() != nil else { return ReadReport() }
+            return try Self.parse(stream, gzip: false, name: name, reader: reader, consumer: consumer)
+        }
+    }
+
+    /// The current entry as a payload: parsed here with one job, else piped to a worker.
+    private func readMember(_ archive: ArchiveReader, name: String, gzip: Bool, readAhead: ReadAhead, _ state: BatchState) {
+        if jobs == 1 {
+            state.submit(source: name) { reader, consumer throws(SlipstreamError) in
+                try Self.parse(archive, gzip: gzip, name: name, reader: reader, consumer: consumer)
+            }
+        } else {
+            let pipe = ChunkPipe(name: name, readAhead: readAhead)
+            state.submit(source: name) { reader, consumer throws(SlipstreamError) in
+                defer { pipe.close() }
+                return try Self.parse(pipe.reader(), gzip: gzip, name: name, reader: reader, consumer: consumer)
+            }
+            pump(archive, into: pipe)
         }
     }
 
@@ -101,5 +120,6 @@ private struct NamedSource<Base: ByteSource>: ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
         try base.read(into: buffer)
     }
+    var deliversAsItArrives: Bool { base.deliversAsItArrives }
 }
 

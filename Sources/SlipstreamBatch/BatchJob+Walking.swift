@@ -1,5 +1,6 @@
-// How the batch reaches its payloads: command-line paths and directories walked in name order;
-// an archive found either way goes to BatchJob+Archives.swift.
+// How the batch reaches its payloads: command-line paths and directories walked in name order
+// (names choose which files of a directory are inputs); the first bytes of each say how to read
+// it, and an archive or compressed stream goes to BatchJob+Archives.swift.
 
 import Dispatch
 import SlipstreamCore
@@ -45,25 +46,66 @@ extension BatchJob {
                     state.skip()
                     continue
                 }
-                readFile(path, kind: kind, state)  // an archive found here is read as one named on the command line
+                readInput(path, state)  // the name chose it; its content says how to read it
             case .other, .missing: state.skip()
             }
         }
     }
 
-    /// A file named on the command line is read as JSON unless its name says archive or gzip.
-    func readFile(_ path: String, kind: NameKind, _ state: BatchState) {
-        switch kind {
-        case .archive:
-            readArchive(path, state)
-        case .json, .gzipJSON, .other:
-            let gzip = kind == .gzipJSON
-            let size = FileSystem.size(of: path)
-            state.submit(source: path) { (reader: ActivityReader, consumer: BatchConsumer) throws(SlipstreamError) -> ReadReport in
+    /// Reads what a path holds as its first bytes say, not as its name says: a payload (JSON, or
+    /// FIT, which the stream names), a compressed payload (`.json.gz`), or an archive of payloads.
+    /// `-` is standard input; a pipe or a device is read once, its first bytes replayed.
+    func readInput(_ path: String, _ state: BatchState) {
+        let name = path == "-" ? "<stdin>" : path
+        let file: FileSource
+        var head: [UInt8] = []
+        var told: InputFormat?
+        do {
+            file = try FileSource(path: path)
+            (head, told) = try Self.readHead(file)
+        } catch {
+            state.submitFailure(error, source: name)
+            return
+        }
+        var format = told ?? .json
+        // An empty tar is all zeros, with no magic to find: a name that says archive is believed
+        // (libarchive reads a JSON file so named as one plain stream all the same).
+        if format == .json && NameKind(path) == .archive { format = .tar }
+        let reopens = path != "-" && FileSystem.kind(of: path) == .file
+        switch format {
+        case .json, .fit:
+            let size = reopens ? FileSystem.size(of: path) : 0
+            // A file is opened again by the worker that reads it; standard input goes on from its head.
+            let replay = reopens ? nil : PrefixedSource(head, then: file)
+            state.submit(source: name) { reader, consumer throws(SlipstreamError) in
                 defer { state.addConsumedInputBytes(size) }
-                let file = try FileSource(path: path)
-                return try Self.parse(file, gzip: gzip, name: path, reader: reader, consumer: consumer)
+                if let replay { return try Self.parse(replay, gzip: false, name: name, reader: reader, consumer: consumer) }
+                return try Self.parse(try FileSource(path: path), gzip: false, name: name, reader: reader, consumer: consumer)
+            }
+        case .gzip, .zstd, .bzip2, .xz, .zip, .tar:
+            do {
+                let archive = reopens
+                    ? try ArchiveReader(path: path, layout: .any)
+                    : try ArchiveReader(reading: PrefixedSource(head, then: file), name: name, layout: .any)
+                readArchive(archive, name: name, reopenable: reopens ? path : nil, state)
+            } catch {
+                state.submitFailure(error, source: name)
             }
         }
+    }
+
+    /// Reads the start of an input until its format can be told: from a pipe, no more than what
+    /// has arrived when it can (a filter answers the first payload before the next one is sent).
+    static func readHead(_ file: FileSource) throws(SlipstreamError) -> ([UInt8], InputFormat?) {
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: InputFormat.bytesToTell, alignment: 1)
+        defer { chunk.deallocate() }
+        var head: [UInt8] = []
+        while head.count < InputFormat.bytesToTell {
+            let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(InputFormat.bytesToTell - head.count)]))
+            if count == 0 { return (head, head.withUnsafeBytes { InputFormat.detect($0, isComplete: true) }) }
+            head += chunk[0..<count]
+            if let format = head.withUnsafeBytes({ InputFormat.detect($0, isComplete: false) }) { return (head, format) }
+        }
+        return (head, head.withUnsafeBytes { InputFormat.detect($0, isComplete: true) })
     }
 }

@@ -10,21 +10,18 @@
 // to be written holds only its output bytes (at most 4N payloads are numbered and not yet written).
 // Output goes out in input order (or as finished, unordered), through one lock.
 
-import SlipstreamCore
-import SlipstreamSummaries
-import SlipstreamStream
-import SlipstreamOutput
-
 import Dispatch
 import SlipstreamCore
 import SlipstreamSummaries
 import SlipstreamStream
 import SlipstreamOutput
 
-/// The shape of `batch`'s output.
+/// The shape of the summaries a run writes.
 public enum BatchFormat: String, CaseIterable, Sendable {
-    /// One Terra Activity object per line, tagged with `slipstream.source`; failures as error records.
+    /// One Terra Activity object per line; failures as error records.
     case ndjson
+    /// A Terra envelope `{"type":"activity","user":…,"data":[…]}` per payload; failures as error records.
+    case json
     /// One row per activity (``SummaryTable``); failures as rows with the error columns filled.
     case csv
 }
@@ -45,6 +42,8 @@ public struct BatchReport: Equatable, Sendable {
     public var seconds = 0.0
     /// The batch stopped early: `--fail-fast`, or the output could not be written.
     public var stoppedEarly = false
+    /// Why the output could not be written, when it could not.
+    public var outputError: SlipstreamError?
 
     public init(
         payloads: Int = 0, activities: Int = 0, failed: Int = 0, unreadable: Int = 0, skipped: Int = 0, bytes: Int = 0,
@@ -78,6 +77,15 @@ public struct BatchJob: Sendable {
     public var outputPaths: [String] = []
     /// How errors name a limit (the CLI: by its flag).
     public var limitName: @Sendable (ReadLimits.Key) -> String = { "ReadLimits.\($0.rawValue)" }
+    /// Each activity says where it came from (`slipstream.source`, or the CSV's `source` column).
+    public var tagsSource = true
+    /// A payload that fails becomes a record in the output too (NDJSON and JSON: an error object;
+    /// CSV: a row with the error columns), besides its line on the diagnostic channel.
+    public var errorRecords = true
+    /// Indent JSON output.
+    public var pretty = false
+    /// Write the samples as rows (``ColumnsWriter``) instead of summaries; no summaries are computed.
+    public var columns: ColumnsFormat?
 
     public init(
         paths: [String], jobs: Int = FileSystem.processorCount, ordered: Bool = true, format: BatchFormat = .ndjson,
@@ -122,7 +130,11 @@ public struct BatchJob: Sendable {
     ) -> BatchReport {
         let started = BatchClock.now()
         let state = BatchState(job: self, output: output, diagnostic: diagnostic)
-        if format == .csv { state.write(SummaryTable.header()) }
+        if let columns {
+            if columns == .csv { state.write(ColumnsWriter.headerRow()) }
+        } else if format == .csv {
+            state.write(SummaryTable.header())
+        }
 
         var timer: DispatchSourceTimer?
         if let progress {
@@ -140,16 +152,15 @@ public struct BatchJob: Sendable {
             switch path == "-" ? .other : FileSystem.kind(of: path) {
             case .directory:
                 walk(directory: path, state)
-            case .missing:
-                state.submitFailure(SlipstreamError(.inputUnreadable, "no such file or directory", source: path), source: path)
-            case .file, .other:  // .other: standard input (`-`), a pipe, a device
-                readFile(path, kind: NameKind(path), state)
+            case .file, .other, .missing:  // .other: standard input (`-`), a pipe, a device; .missing: opening says why
+                readInput(path, state)
             }
         }
         state.waitForAll()
         timer?.cancel()
         if let progress { progress(state.progress(since: started, finished: true)) }
         var report = state.report
+        report.outputError = state.outputError
         report.seconds = BatchClock.now() - started
         return report
     }

@@ -16,51 +16,110 @@ enum BatchClock {
     }
 }
 
-/// Receives one payload's activities and problems and turns them into output bytes.
+/// Receives one payload's activities and problems and turns them into output bytes: summaries
+/// (NDJSON, a JSON envelope per payload, CSV rows) or columns.
 final class BatchConsumer: ActivityConsumer {
     let source: String
-    let format: BatchFormat
-    let limitName: (ReadLimits.Key) -> String
+    let job: BatchJob
     private let buffer = Buffer()
-    private let writer: SummaryWriter
+    private var summaries: SummaryWriter?
+    private var columns: ColumnsWriter?
+    /// With one job the payload being read is the next to be written: its bytes and diagnostics go
+    /// out as they come (a stream piped through `summarize` is not held until its end).
+    private let direct: Direct?
     private(set) var activities = 0
     /// Problems read past, then the error that ended the read, if any.
     private(set) var errors: [SlipstreamError] = []
     /// What is worth saying but no failure (a response without activities).
     private(set) var notices: [SlipstreamError] = []
 
-    private final class Buffer { var bytes: [UInt8] = [] }
-
-    init(source: String, format: BatchFormat, prefer: SummaryOptions.Preference, limitName: @escaping (ReadLimits.Key) -> String) {
-        self.source = source
-        self.format = format
-        self.limitName = limitName
-        let buffer = buffer
-        writer = SummaryWriter(prefer: prefer, output: { buffer.bytes.append(contentsOf: $0) }, problem: { _ in })
-        writer.source = source
+    struct Direct {
+        var write: ([UInt8]) -> Void
+        var say: (String) -> Void
     }
 
+    /// The payload's output not yet written; with `direct`, written through once it holds 64 KiB
+    /// (a long activity's rows of columns are not held whole).
+    private final class Buffer {
+        var bytes: [UInt8] = []
+        var direct: (([UInt8]) -> Void)?
+
+        func append(_ more: [UInt8]) {
+            bytes.append(contentsOf: more)
+            if let direct, bytes.count >= 1 << 16 {
+                direct(bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    init(source: String, job: BatchJob, direct: Direct?) {
+        self.source = source
+        self.job = job
+        self.direct = direct
+        let buffer = buffer
+        buffer.direct = direct?.write
+        let output: ([UInt8]) throws -> Void = { buffer.append($0) }
+        if let format = job.columns {
+            columns = ColumnsWriter(format: format, writesHeader: false, output: output, problem: { _ in })
+        } else if job.format != .csv {
+            let writer = SummaryWriter(
+                format: job.format == .json ? .json : .ndjson, pretty: job.pretty, prefer: job.options.prefer, output: output,
+                problem: { _ in })
+            if job.tagsSource { writer.source = source }
+            summaries = writer
+        }
+    }
+
+    /// The bytes not yet written.
     var bytes: [UInt8] { buffer.bytes }
 
     func activity(_ record: ActivityRecord) throws {
         activities += 1
-        switch format {
-        case .ndjson: try writer.activity(record)
-        case .csv: buffer.bytes.append(contentsOf: SummaryTable.row(record, source: source))
+        if let columns {
+            try columns.activity(record)
+        } else if let summaries {
+            try summaries.activity(record)
+        } else {
+            buffer.bytes.append(contentsOf: SummaryTable.row(record, source: job.tagsSource ? source : ""))
         }
+        writeDirectly()
+    }
+
+    func payloadEnded(user: RawJSON?) throws {
+        try summaries?.payloadEnded(user: user)
+        writeDirectly()
     }
 
     func problem(_ error: SlipstreamError) {
-        if error.kind.isNotice { notices.append(error) } else { fail(error) }
+        guard error.kind.isNotice else { return fail(error) }
+        notices.append(error)
+        direct?.say("slipstream: \(error)")
     }
 
     func fail(_ error: SlipstreamError) {
-        let error = error.namingLimit(limitName)
+        let error = error.namingLimit(job.limitName)
         errors.append(error)
-        switch format {
-        case .ndjson: buffer.bytes.append(contentsOf: SummaryWriter.errorRecord(error, source: source))
-        case .csv: buffer.bytes.append(contentsOf: SummaryTable.errorRow(error, source: source))
+        direct?.say("slipstream: \(error)")
+        guard job.errorRecords, job.columns == nil else { return }
+        let tag = job.tagsSource ? source : ""
+        switch job.format {
+        case .ndjson, .json: buffer.bytes.append(contentsOf: SummaryWriter.errorRecord(error, source: tag))
+        case .csv: buffer.bytes.append(contentsOf: SummaryTable.errorRow(error, source: tag))
         }
+        writeDirectly()
+    }
+
+    /// The read stopped at an error: the activities of its payload that a JSON envelope still holds go out.
+    func finish() {
+        try? summaries?.flushHeld()
+        writeDirectly()
+    }
+
+    private func writeDirectly() {
+        guard let direct, !buffer.bytes.isEmpty else { return }
+        direct.write(buffer.bytes)
+        buffer.bytes.removeAll(keepingCapacity: true)
     }
 }
 
@@ -71,6 +130,8 @@ struct PayloadResult: Sendable {
     var jsonBytes: Int
     var errors: [SlipstreamError]
     var notices: [SlipstreamError]
+    /// The diagnostics were said as they came (one job).
+    var said: Bool
 }
 
 /// The batch's shared state: the payload counter, the slots, the output order, the report.
@@ -162,7 +223,7 @@ final class BatchState: @unchecked Sendable {
         }
         let work = UnsafeTransfer(read)
         let body: @Sendable () -> Void = { [self] in
-            let result = Self.run(source: source, job: job, read: work.value)
+            let result = run(source: source, read: work.value)
             slots.signal()
             deliver(index, result)
         }
@@ -173,18 +234,21 @@ final class BatchState: @unchecked Sendable {
         }
     }
 
-    private static func run(
-        source: String, job: BatchJob, read: (ActivityReader, BatchConsumer) throws(SlipstreamError) -> ReadReport
-    ) -> PayloadResult {
-        let reader = ActivityReader(options: job.options, limits: job.limits)
-        let consumer = BatchConsumer(source: source, format: job.format, prefer: job.options.prefer, limitName: job.limitName)
+    private func run(source: String, read: (ActivityReader, BatchConsumer) throws(SlipstreamError) -> ReadReport) -> PayloadResult {
+        let reader = ActivityReader(options: job.options, limits: job.limits, summaries: job.columns == nil)
+        // One job reads payloads in order: the one being read is the next to write, so it writes as it goes.
+        let direct = job.jobs == 1 ? BatchConsumer.Direct(write: { [self] in write($0) }, say: diagnostic) : nil
+        let consumer = BatchConsumer(source: source, job: job, direct: direct)
         var jsonBytes = 0
         do {
             jsonBytes = try read(reader, consumer).bytes
         } catch {
+            consumer.finish()  // the activities read before the error, then the error
             consumer.fail(error)
         }
-        return PayloadResult(bytes: consumer.bytes, activities: consumer.activities, jsonBytes: jsonBytes, errors: consumer.errors, notices: consumer.notices)
+        return PayloadResult(
+            bytes: consumer.bytes, activities: consumer.activities, jsonBytes: jsonBytes, errors: consumer.errors,
+            notices: consumer.notices, said: direct != nil)
     }
 
     private func deliver(_ index: Int, _ result: PayloadResult) {
@@ -205,11 +269,11 @@ final class BatchState: @unchecked Sendable {
         shared.report.payloads += 1
         shared.report.activities += result.activities
         shared.report.bytes += result.jsonBytes
-        for notice in result.notices { diagnostic("slipstream: \(notice)") }
+        if !result.said { for notice in result.notices { diagnostic("slipstream: \(notice)") } }
         if !result.errors.isEmpty {
             shared.report.failed += 1
             if result.errors.contains(where: { $0.kind == .inputUnreadable }) { shared.report.unreadable += 1 }
-            for error in result.errors { diagnostic("slipstream: \(error)") }
+            if !result.said { for error in result.errors { diagnostic("slipstream: \(error)") } }
             if job.failFast { shared.stop = true; shared.report.stoppedEarly = true }
         }
         if shared.outputError == nil {

@@ -37,7 +37,7 @@ enum BatchOutput {
     /// - Returns: the exit code: 0; 74 when the output failed, else 66 when an input could not be
     ///   found or read, else 65 when any payload failed.
     static func run(
-        _ batch: BatchJob, outputPath: String?, quiet: Bool, showProgress: Bool, diagnostic: @escaping @Sendable (String) -> Void
+        _ batch: BatchJob, outputPath: String?, stats: Bool, showProgress: Bool, diagnostic: @escaping @Sendable (String) -> Void
     ) -> Int32 {
         let temporary = outputPath.map { "\($0).slipstream-\(FileSystem.processID).partial" }
         var job = batch
@@ -52,23 +52,28 @@ enum BatchOutput {
         if let temporary { Interrupts.removeOnInterrupt(temporary) }
         defer { if temporary != nil { Interrupts.forgetOnInterrupt() } }
 
-        let drawsProgress = showProgress && !quiet
+        let drawsProgress = showProgress && stats
+        let filter = job.jobs == 1
         let line = ProgressLine()
         let progress: (@Sendable (BatchProgress) -> Void)? = drawsProgress ? { @Sendable in line.draw($0) } : nil
         let report = job.run(
-            output: { bytes throws(SlipstreamError) in try sink.sink.write(bytes) },
+            output: { bytes throws(SlipstreamError) in
+                try sink.sink.write(bytes)
+                // One job is a filter: what is finished goes out now, not when a buffer fills.
+                if filter { try sink.sink.flush() }
+            },
             diagnostic: { text in line.clear { diagnostic(text) } },
             progress: progress)
 
-        var outputError: SlipstreamError?
-        do { try sink.sink.flush() } catch { outputError = error }
+        var outputError = report.outputError
+        do { try sink.sink.flush() } catch { if outputError == nil { outputError = error } }
         if let temporary, let outputPath {
             if outputError == nil {
                 do { try FileSystem.rename(temporary, to: outputPath) } catch { outputError = error }
             }
             if outputError != nil { FileSystem.remove(temporary) }
         }
-        if !quiet { diagnostic("slipstream: " + finalLine(report)) }
+        if stats { diagnostic("slipstream: " + finalLine(report)) }
         if let outputError {
             diagnostic("slipstream: \(outputError)")
             return 74

@@ -27,11 +27,3 @@ extension ReadLimits.Key {
         }
     }
 }
-
-extension RunOutcome {
-    /// 0, the failure's code, or 65 when problems were read past.
-    func exit() throws {
-        if let failure { throw ExitCode(failure.kind.exitCode) }
-        if problems > 0 { throw ExitCode(65) }
-    }
-}

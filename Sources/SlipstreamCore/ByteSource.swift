@@ -16,6 +16,13 @@ public protocol ByteSource {
     /// Fills the start of `buffer`; returns the number of bytes written, 0 at the end of the input.
     /// - Throws: ``SlipstreamError`` of kind `inputUnreadable`.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int
+    /// Bytes arrive over time (a pipe, a terminal, a socket): a reader should use what a read gave
+    /// rather than wait to fill its buffer, so that a filter answers each payload as it comes.
+    var deliversAsItArrives: Bool { get }
+}
+
+extension ByteSource {
+    public var deliversAsItArrives: Bool { false }
 }
 
 /// A file or standard input, read with `read(2)`.
@@ -24,6 +31,8 @@ public final class FileSource: ByteSource {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private var bytesRead = 0
+    /// Not a regular file: standard input from a pipe or a terminal, a FIFO, a device.
+    public let deliversAsItArrives: Bool
 
     /// Opens `path` for reading; `-` means standard input.
     /// - Throws: ``SlipstreamError`` of kind `inputUnreadable` when the file cannot be opened.
@@ -32,6 +41,8 @@ public final class FileSource: ByteSource {
             self.name = "<stdin>"
             self.descriptor = 0
             self.ownsDescriptor = false
+            var info = stat()
+            deliversAsItArrives = fstat(0, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG
             return
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -46,6 +57,7 @@ public final class FileSource: ByteSource {
         self.name = path
         self.descriptor = fd
         self.ownsDescriptor = true
+        deliversAsItArrives = (info.st_mode & S_IFMT) != S_IFREG
     }
 
     /// The whole content of the file at `path` (`-`: standard input), for callers that want the
@@ -105,6 +117,28 @@ public struct MemorySource: ByteSource {
         bytes.withUnsafeBytes { source in
             buffer.baseAddress!.copyMemory(from: source.baseAddress! + position, byteCount: count)
         }
+        position += count
+        return count
+    }
+}
+
+/// Bytes already read from a source (to tell its format), then the rest of the source.
+public struct PrefixedSource<Base: ByteSource>: ByteSource {
+    private var prefix: [UInt8]
+    private var base: Base
+    private var position = 0
+    public var name: String { base.name }
+    public var deliversAsItArrives: Bool { base.deliversAsItArrives }
+
+    public init(_ prefix: [UInt8], then base: Base) {
+        self.prefix = prefix
+        self.base = base
+    }
+
+    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
+        guard position < prefix.count else { return try base.read(into: buffer) }
+        let count = min(buffer.count, prefix.count - position)
+        prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + position, byteCount: count) }
         position += count
         return count
     }

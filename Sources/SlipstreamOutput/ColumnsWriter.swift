@@ -29,10 +29,25 @@ public final class ColumnsWriter: ActivityConsumer {
     /// Rows written so far.
     public private(set) var rows = 0
 
-    public init(format: ColumnsFormat = .csv, output: @escaping ([UInt8]) throws -> Void, problem: @escaping (SlipstreamError) -> Void) {
+    /// - Parameters:
+    ///   - writesHeader: write the CSV header before the first row (false when the caller wrote it
+    ///     once for several writers).
+    public init(
+        format: ColumnsFormat = .csv, writesHeader: Bool = true, output: @escaping ([UInt8]) throws -> Void,
+        problem: @escaping (SlipstreamError) -> Void
+    ) {
         self.format = format
         self.output = output
         self.onProblem = problem
+        wroteHeader = !writesHeader
+    }
+
+    /// The CSV header line.
+    public static func headerRow() -> [UInt8] {
+        var csv = CSVWriter()
+        for name in header { csv.text(name) }
+        csv.endRow()
+        return csv.bytes
     }
 
     public func problem(_ error: SlipstreamError) { onProblem(error) }
@@ -40,10 +55,7 @@ public final class ColumnsWriter: ActivityConsumer {
     public func activity(_ record: ActivityRecord) throws {
         let columns = record.columns
         if format == .csv && !wroteHeader {
-            var csv = CSVWriter()
-            for name in Self.header { csv.text(name) }
-            csv.endRow()
-            try output(csv.bytes)
+            try output(Self.headerRow())
             wroteHeader = true
         }
         let activity = record.summaryID ?? record.jsonPath

@@ -1,6 +1,6 @@
-// The pull side: reads a byte source in fixed 64 KiB chunks into one reused buffer and pushes each
-// into an ActivityStream. Chunks are filled whole unless the input ends, so that chunk boundaries
-// (and with them the offsets yajl reports) depend on the input alone, not on how a pipe delivered it.
+// The pull side: reads a byte source in 64 KiB chunks into one reused buffer and pushes each into an
+// ActivityStream. A file's chunks are filled whole unless the input ends, so that chunk boundaries
+// (and with them the offsets yajl reports) depend on the input alone; a pipe's are what arrived.
 
 import SlipstreamCore
 import SlipstreamJSON
@@ -38,13 +38,16 @@ public final class ActivityReader {
 
     deinit { buffer.deallocate() }
 
-    /// Fills the whole buffer unless the input ends first.
+    /// Fills the whole buffer unless the input ends first; from a source whose bytes arrive over
+    /// time, whatever one read gave (a pipe's chunk boundaries then depend on its timing, which can
+    /// move the offset yajl gives an error in a token that straddles two chunks).
     private func fill(from source: inout some ByteSource) throws(SlipstreamError) -> Int {
         var filled = 0
         while filled < buffer.count {
             let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
             if count == 0 { break }
             filled += count
+            if source.deliversAsItArrives { break }
         }
         return filled
     }

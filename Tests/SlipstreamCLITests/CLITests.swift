@@ -292,7 +292,7 @@ private func json(_ line: Substring) throws -> [String: Any] {
     @Test func aMissingBatchInputExits66LikeEveryMissingInput() throws {
         let result = try run(["batch", "-q", "/nonexistent-slipstream-dir/", example])
         #expect(result.status == 66)
-        #expect(result.stderr == "slipstream: /nonexistent-slipstream-dir/: no such file or directory\n")
+        #expect(result.stderr == "slipstream: /nonexistent-slipstream-dir/: cannot open: No such file or directory\n")
         #expect(result.stdout.split(separator: "\n").count == 3)  // the error record, then the example's two activities
     }
 

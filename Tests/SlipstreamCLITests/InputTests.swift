@@ -1,0 +1,123 @@
+// One way of reading inputs in every command: several paths, '-', gzip, directories and archives,
+// each told by its content.
+
+import Foundation
+import Testing
+
+private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+private let example = packageRoot.appendingPathComponent("examples/xoss-morning-rides.json").path
+
+@Suite struct InputTests {
+    /// The example's two summaries, as `summarize` writes them for the plain file.
+    static let plain = try! sh("slipstream summarize '\(example)'").stdout
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs a shell command line with the built `slipstream` first on the PATH, in `directory`.
+    static func sh(_ command: String, in directory: String = NSTemporaryDirectory()) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = binaryDirectory + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func scratch() throws -> String {
+        let path = NSTemporaryDirectory() + "slipstream-inputs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: example, toPath: path + "/ride.json")
+        return path
+    }
+
+    @Test func summarizeReadsGzipByContentWhateverItsName() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for command in ["gzip -c ride.json > ride.json.gz && slipstream summarize ride.json.gz",
+                        "gzip -c ride.json > upload.bin && slipstream summarize upload.bin",
+                        "gzip -c ride.json | slipstream summarize"] {
+            let result = try Self.sh(command, in: dir)
+            #expect(result.status == 0 && result.stderr.isEmpty, "\(command): \(result.stderr)")
+            #expect(result.stdout == Self.plain, "\(command)")
+        }
+    }
+
+    @Test func summarizeTakesSeveralPathsDirectoriesAndArchives() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let two = try Self.sh("cp ride.json again.json && slipstream summarize ride.json again.json", in: dir)
+        #expect(two.status == 0 && two.stdout == Self.plain + Self.plain)
+        let folder = try Self.sh("mkdir in && cp ride.json in/a.json && tar -czf in/b.tgz ride.json && slipstream summarize in", in: dir)
+        #expect(folder.status == 0 && folder.stdout == Self.plain + Self.plain, "\(folder.stderr)")
+        let piped = try Self.sh("tar -cf - ride.json | slipstream summarize -", in: dir)
+        #expect(piped.status == 0 && piped.stdout == Self.plain, "\(piped.stderr)")
+    }
+
+    @Test func columnsReadsAnArchive() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plain = try Self.sh("slipstream columns ride.json", in: dir)
+        let archived = try Self.sh("tar -czf backfill.tar.gz ride.json && slipstream columns backfill.tar.gz", in: dir)
+        #expect(archived.status == 0 && archived.stderr.isEmpty, "\(archived.stderr)")
+        #expect(archived.stdout == plain.stdout && plain.stdout.split(separator: "\n").count > 100)
+    }
+
+    @Test func summarizeAndBatchDifferOnlyInDefaults() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let batch = try Self.sh("printf '{\"data\":[' > cut.json && slipstream batch -q --jobs 1 ride.json cut.json", in: dir)
+        let summarize = try Self.sh("slipstream summarize --source-tags --error-records ride.json cut.json", in: dir)
+        #expect(batch.status == 65 && summarize.status == 65)
+        #expect(batch.stdout == summarize.stdout && batch.stderr == summarize.stderr)
+        #expect(batch.stdout.split(separator: "\n").count == 3)
+    }
+
+    /// A filter: with one job each activity is written when its object closes, not at the end of the input.
+    @Test func summarizeWritesEachActivityBeforeTheInputEnds() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binaryDirectory + "/slipstream")
+        process.arguments = ["summarize"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(#"{"metadata":{"summary_id":"first"}}"#.utf8 + [0x0A]))
+        // The input stays open: the line must come anyway (bounded wait, then the input is closed).
+        let got = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var line = Data()
+        DispatchQueue.global().async {
+            line = output.fileHandleForReading.availableData
+            got.signal()
+        }
+        let inTime = got.wait(timeout: .now() + 10) == .success
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(inTime)
+        #expect(String(decoding: line, as: UTF8.self).hasPrefix(#"{"metadata":{"summary_id":"first"}"#))
+    }
+}
+
+/// The folder of the `slipstream` built beside this test bundle.
+private let binaryDirectory: String = {
+    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+        if FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("slipstream").path) { return folder.path }
+        folder = folder.deletingLastPathComponent()
+    }
+    return packageRoot.appendingPathComponent(".build/debug").path
+}()
