@@ -83,7 +83,7 @@ enum BatchOutput {
 
     /// `12/40+ payloads, 1 failed, 431.2 MB/s, 38%, ETA 0:07` (`+`: archives still being read).
     static func progressLine(_ p: BatchProgress) -> String {
-        var text = "\(p.payloadsDone)/\(p.payloadsFound) payloads"
+        var text = "\(p.payloadsDone)/\(counted(p.payloadsFound, "payload"))"
         if p.failed > 0 { text += ", \(p.failed) failed" }
         text += ", \(formatted(p.bytesPerSecond / 1e6)) MB/s"
         if p.inputBytesTotal > 0 {
@@ -99,10 +99,15 @@ enum BatchOutput {
     /// `100 payloads, 800 activities, 2 failed in 3.1 s (412.5 MB/s)`, then what was skipped or stopped.
     static func finalLine(_ r: BatchReport) -> String {
         let rate = r.seconds > 0 ? Double(r.bytes) / r.seconds / 1e6 : 0
-        var text = "\(r.payloads) payloads, \(r.activities) activities, \(r.failed) failed in \(formatted(r.seconds)) s (\(formatted(rate)) MB/s)"
+        var text = "\(counted(r.payloads, "payload")), \(counted(r.activities, "activity", "activities")), \(r.failed) failed in \(formatted(r.seconds)) s (\(formatted(rate)) MB/s)"
         if r.skipped > 0 { text += "; \(r.skipped) skipped (not .json, .ndjson, .json.gz or an archive)" }
         if r.stoppedEarly { text += "; stopped early" }
         return text
+    }
+
+    /// `1 payload`, `2 payloads`.
+    private static func counted(_ count: Int, _ one: String, _ many: String? = nil) -> String {
+        "\(count) \(count == 1 ? one : many ?? one + "s")"
     }
 
     private static func formatted(_ value: Double) -> String {

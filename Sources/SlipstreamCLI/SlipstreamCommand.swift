@@ -22,21 +22,22 @@ extension SummaryOptions.Preference: ExpressibleByArgument {}
 
 /// The `ReadLimits` as flags.
 struct LimitOptions: ParsableArguments {
-    @Option(name: .customLong("max-depth"), help: "Nesting of arrays and objects.")
+    @Option(name: .customLong("max-depth"), parsing: .unconditional, help: "Nesting of arrays and objects.")
     var maxDepth = ReadLimits().maxDepth
 
-    @Option(name: .customLong("max-token-bytes"), help: "Bytes of one string, key or number, or of white space between tokens.")
+    @Option(name: .customLong("max-token-bytes"), parsing: .unconditional, help: "Bytes of one string, key or number, or of white space between tokens.")
     var maxTokenBytes = ReadLimits().maxTokenBytes
 
-    @Option(name: .customLong("max-samples"), help: "Samples in one channel of one activity.")
+    @Option(name: .customLong("max-samples"), parsing: .unconditional, help: "Samples in one channel of one activity.")
     var maxSamples = ReadLimits().maxSamplesPerChannel
 
-    @Option(name: .customLong("max-payload-bytes"), help: "Bytes of one top-level JSON value.")
+    @Option(name: .customLong("max-payload-bytes"), parsing: .unconditional, help: "Bytes of one top-level JSON value.")
     var maxPayloadBytes = ReadLimits().maxPayloadBytes
 
     func validate() throws {
-        guard maxDepth >= 1, maxTokenBytes >= 1, maxSamples >= 1, maxPayloadBytes >= 1 else {
-            throw ValidationError("limits must be 1 or more")
+        for (flag, value) in [("--max-depth", maxDepth), ("--max-token-bytes", maxTokenBytes), ("--max-samples", maxSamples),
+            ("--max-payload-bytes", maxPayloadBytes)] where value < 1 {
+            throw ValidationError("\(flag) must be 1 or more, not \(value)")
         }
     }
 
@@ -52,16 +53,16 @@ struct LimitOptions: ParsableArguments {
 
 /// The `SummaryOptions` knobs as flags.
 struct MetricOptions: ParsableArguments {
-    @Option(name: .customLong("max-hr"), help: "Max heart rate (bpm) for zones; default: the payload's user_max_hr_bpm.")
+    @Option(name: .customLong("max-hr"), parsing: .unconditional, help: "Max heart rate (bpm) for zones; default: the payload's user_max_hr_bpm.")
     var maxHeartRate: Double?
 
     @Option(name: .customLong("hr-zones"), help: "Lower bounds of zones 1-5, percent of max HR, ascending.")
     var heartRateZones = "50,60,70,80,90"
 
-    @Option(name: .customLong("elevation-hysteresis"), help: "Meters an altitude must move to count as gain or loss.")
+    @Option(name: .customLong("elevation-hysteresis"), parsing: .unconditional, help: "Meters an altitude must move to count as gain or loss.")
     var elevationHysteresis = 3.0
 
-    @Option(name: .customLong("ftp"), help: "Functional threshold power (W), for intensity factor and TSS.")
+    @Option(name: .customLong("ftp"), parsing: .unconditional, help: "Functional threshold power (W), for intensity factor and TSS.")
     var functionalThresholdPower: Double?
 
     @Option(name: .customLong("power-zeros"), help: "Zeros in the average power.")
@@ -70,13 +71,13 @@ struct MetricOptions: ParsableArguments {
     @Option(name: .customLong("cadence-zeros"), help: "Zeros (coasting) in the average cadence.")
     var cadenceZeros: SummaryOptions.Zeros = .exclude
 
-    @Option(name: .customLong("moving-threshold"), help: "Speed (km/h) at or above which a sample counts as moving.")
+    @Option(name: .customLong("moving-threshold"), parsing: .unconditional, help: "Speed (km/h) at or above which a sample counts as moving.")
     var movingThreshold = 1.0
 
-    @Option(name: .customLong("pause-gap"), help: "Seconds between samples above which the interval is a pause.")
+    @Option(name: .customLong("pause-gap"), parsing: .unconditional, help: "Seconds between samples above which the interval is a pause.")
     var pauseGap = 10.0
 
-    @Option(name: .customLong("polyline-tolerance"), help: "Douglas-Peucker tolerance (m) for the summary polyline.")
+    @Option(name: .customLong("polyline-tolerance"), parsing: .unconditional, help: "Douglas-Peucker tolerance (m) for the summary polyline.")
     var polylineTolerance = 5.0
 
     @Option(help: "Whose values fill Terra's summary fields when the payload carried its own.")
@@ -123,21 +124,21 @@ struct Generate: ParsableCommand {
         commandName: "generate",
         abstract: "Write a deterministic, realistic ride payload (1 Hz samples, pauses, coasting) to standard output.")
 
-    @Option(help: "Recorded seconds per activity.")
+    @Option(parsing: .unconditional, help: "Recorded seconds per activity.")
     var seconds = 3600
 
-    @Option(help: "Activities in the payload.")
+    @Option(parsing: .unconditional, help: "Activities in the payload.")
     var activities = 1
 
-    @Option(help: "Seed: the same seed writes the same bytes.")
+    @Option(parsing: .unconditional, help: "Seed: the same seed writes the same bytes.")
     var seed: UInt64 = 1
 
     @Flag(help: "Indent the payload.")
     var pretty = false
 
     func validate() throws {
-        guard seconds >= 0 else { throw ValidationError("--seconds must be 0 or more") }
-        guard activities >= 0 else { throw ValidationError("--activities must be 0 or more") }
+        guard seconds >= 0 else { throw ValidationError("--seconds must be 0 or more, not \(seconds)") }
+        guard activities >= 0 else { throw ValidationError("--activities must be 0 or more, not \(activities)") }
     }
 
     func run() throws {
@@ -170,7 +171,7 @@ struct Bench: ParsableCommand {
     @Argument(help: "Payload files; none: a generated one.")
     var files: [String] = []
 
-    @Option(help: "Timed runs per stage.")
+    @Option(parsing: .unconditional, help: "Timed runs per stage.")
     var iterations = 3
 
     @Option(help: "table or json (one object per input and line).")
@@ -179,14 +180,14 @@ struct Bench: ParsableCommand {
     @Flag(help: "Leave out JSONDecoder (it needs the whole payload in memory, several times its size).")
     var noDecoder = false
 
-    @Option(help: "Generated payload: recorded seconds per activity.")
+    @Option(parsing: .unconditional, help: "Generated payload: recorded seconds per activity.")
     var seconds = 36000
 
-    @Option(help: "Generated payload: activities.")
+    @Option(parsing: .unconditional, help: "Generated payload: activities.")
     var activities = 1
 
     func validate() throws {
-        guard iterations >= 1 else { throw ValidationError("--iterations must be 1 or more") }
+        guard iterations >= 1 else { throw ValidationError("--iterations must be 1 or more, not \(iterations)") }
         guard seconds >= 1, activities >= 1 else { throw ValidationError("--seconds and --activities must be 1 or more") }
     }
 

@@ -220,11 +220,11 @@ private func json(_ line: Substring) throws -> [String: Any] {
         #expect(first.status == 0)
         #expect(first.stderr.contains("slipstream: \(dir)/out.ndjson.slipstream-"))
         #expect(first.stderr.contains(".partial: passed over: it is this batch's output"))
-        #expect(first.stderr.contains("1 payloads, 2 activities, 0 failed"))
+        #expect(first.stderr.contains("1 payload, 2 activities, 0 failed"))
         let second = try run(["batch", "--output", dir + "/out.ndjson", dir, dir + "/out.ndjson"])
         #expect(second.status == 0)
         #expect(second.stderr.components(separatedBy: "\(dir)/out.ndjson: passed over: it is this batch's output").count == 3)
-        #expect(second.stderr.contains("1 payloads, 2 activities, 0 failed"))
+        #expect(second.stderr.contains("1 payload, 2 activities, 0 failed"))
         let lines = try String(contentsOfFile: dir + "/out.ndjson", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2)
     }
@@ -309,5 +309,35 @@ private func json(_ line: Substring) throws -> [String: Any] {
         let batch = try run(["batch", "-q", "-"], stdin: #"{"status":"success","type":"activity","reference":"7a1c"}"#)
         #expect(batch.status == 0 && batch.stdout.isEmpty)
         #expect(batch.stderr.contains("reference 7a1c"))
+    }
+
+    @Test func aNegativeNumberIsOutOfRangeNotMissing() throws {
+        let seconds = try run(["generate", "--seconds", "-5"])
+        #expect(seconds.status == 64 && seconds.stderr.hasPrefix("Error: --seconds must be 0 or more, not -5\n"), "\(seconds.stderr)")
+        let depth = try run(["summarize", "--max-depth", "-1"], stdin: "[]")
+        #expect(depth.status == 64 && depth.stderr.hasPrefix("Error: --max-depth must be 1 or more, not -1\n"), "\(depth.stderr)")
+        let ftp = try run(["summarize", "--ftp", "-250"], stdin: "[]")
+        #expect(ftp.status == 64 && ftp.stderr.hasPrefix("Error: --ftp must be above 0\n"), "\(ftp.stderr)")
+    }
+
+    @Test func countsAreSingularForOne() throws {
+        let result = try run(["batch", "--jobs", "1", example])
+        #expect(result.stderr.hasPrefix("slipstream: 1 payload, 2 activities, 0 failed in "), "\(result.stderr)")
+        let one = try run(["batch", "-"], stdin: #"{"metadata":{}}"#)
+        #expect(one.stderr.hasPrefix("slipstream: 1 payload, 1 activity, 0 failed in "), "\(one.stderr)")
+    }
+
+    @Test func theJobsHelpGivesItsDefaultOnce() throws {
+        let help = try run(["batch", "--help"]).stdout
+        let line = help.split(separator: "\n").first { $0.contains("--jobs <jobs>") }.map(String.init) ?? ""
+        #expect(!help.contains("(default: \(ProcessInfo.processInfo.activeProcessorCount))"), "\(line)")
+        #expect(help.contains("the number of cores for batch"))
+    }
+
+    @Test func completionScriptsAreGenerated() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try run(["--generate-completion-script", shell])
+            #expect(script.status == 0 && script.stdout.contains("summarize") && script.stdout.contains("max-depth"), "\(shell)")
+        }
     }
 }
