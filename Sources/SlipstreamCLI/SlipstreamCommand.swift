@@ -165,10 +165,12 @@ struct Bench: ParsableCommand {
         abstract: "Measure throughput and memory: yajl no-op parse, columns, summarize and JSONDecoder on the same bytes.",
         discussion: """
             Each stage reads the file from the start, once to warm up and then --iterations times; the table \
-            gives the median. With no FILE, a payload is generated (--seconds, --activities) into a temporary file.
+            gives the median. With no FILE, a payload is generated (--seconds, --activities) into a temporary file. \
+            Directories, archives and gzip files are read as by `summarize`: each payload they hold is \
+            decompressed to a temporary file first, so that decompression is not timed.
             """)
 
-    @Argument(help: "Payload files; none: a generated one.")
+    @Argument(help: "Payload files, directories, archives or gzip files; none: a generated one.")
     var files: [String] = []
 
     @Option(parsing: .unconditional, help: "Timed runs per stage.")
@@ -192,18 +194,23 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        var inputs = files
-        var generated: String?
-        if inputs.isEmpty {
+        var inputs: [PayloadFiles.File]
+        if files.isEmpty {
             let path = try BenchPayloads.file(GeneratorOptions(seconds: seconds, activities: activities, seed: 1))
-            generated = path
-            inputs = [path]
+            inputs = [PayloadFiles.File(path: path, name: "generated (\(activities) x \(seconds) s)", isTemporary: true)]
+        } else {
+            do {
+                inputs = try PayloadFiles.expand(files)
+            } catch {
+                StandardError.writeLine("slipstream: \(error)")
+                throw ExitCode(error.kind.exitCode)
+            }
         }
-        defer { if let generated { FileSystem.remove(generated) } }
+        defer { for input in inputs where input.isTemporary { FileSystem.remove(input.path) } }
 
         let runner = BenchRunner(iterations: iterations, stages: BenchStage.allCases.filter { !noDecoder || $0 != .jsonDecoder })
-        let results = zip(inputs, runner.run(paths: inputs)).map { path, stages in
-            BenchInput(name: path == generated ? "generated (\(activities) x \(seconds) s)" : path, results: stages)
+        let results = zip(inputs, runner.run(paths: inputs.map(\.path))).map { input, stages in
+            BenchInput(name: input.name, results: stages)
         }
         let text = format == .table ? BenchReport.table(results, iterations: iterations) : try BenchReport.json(results, iterations: iterations)
         print(text, terminator: "")

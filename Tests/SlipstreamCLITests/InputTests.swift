@@ -87,6 +87,19 @@ private let example = packageRoot.appendingPathComponent("examples/xoss-morning-
         #expect(batch.stdout.split(separator: "\n").count == 3)
     }
 
+    @Test func benchMeasuresWhatAnArchiveHolds() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try Self.sh(
+            "tar -czf rides.tgz ride.json && gzip -c ride.json > ride.json.gz && slipstream bench --iterations 1 --no-decoder --format json rides.tgz ride.json.gz ride.json",
+            in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let runs = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(runs.map { $0["input"] as? String } == ["rides.tgz!ride.json", "ride.json.gz", "ride.json"])
+        let samples = runs.map { (($0["stages"] as? [[String: Any]])?.first { $0["stage"] as? String == "summarize" })?["samples"] as? Int }
+        #expect(samples.count == 3 && samples[0] != nil && Set(samples).count == 1)
+    }
+
     /// A filter: with one job each activity is written when its object closes, not at the end of the input.
     @Test func summarizeWritesEachActivityBeforeTheInputEnds() throws {
         let process = Process()
