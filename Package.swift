@@ -29,15 +29,17 @@ let package = Package(
         .target(name: "SlipstreamCore"),
         // Terra JSON behind the decoder seam: the only module that imports CYajl.
         .target(name: "SlipstreamJSON", dependencies: ["CYajl", "SlipstreamCore"]),
+        // FIT recordings behind the decoder seam: our own streaming decoder (and encoder).
+        .target(name: "SlipstreamFIT", dependencies: ["SlipstreamCore"]),
         // Pure functions from columns to summaries.
         .target(
             name: "SlipstreamSummaries",
             dependencies: ["SlipstreamCore", .product(name: "RealModule", package: "swift-numerics")]
         ),
         // The push API: format detection, decoders, finishing activities (order, summaries).
-        .target(name: "SlipstreamStream", dependencies: ["SlipstreamCore", "SlipstreamJSON", "SlipstreamSummaries"]),
+        .target(name: "SlipstreamStream", dependencies: ["SlipstreamCore", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries"]),
         // Writers: summaries as JSON, CSV rows, columns; the payload generator.
-        .target(name: "SlipstreamOutput", dependencies: ["SlipstreamCore", "SlipstreamSummaries", "SlipstreamStream"]),
+        .target(name: "SlipstreamOutput", dependencies: ["SlipstreamCore", "SlipstreamFIT", "SlipstreamSummaries", "SlipstreamStream"]),
         // Many inputs: walking, archives (the only module that imports CArchive), scheduling.
         .target(
             name: "SlipstreamBatch",
@@ -47,7 +49,8 @@ let package = Package(
         .target(
             name: "Slipstream",
             dependencies: [
-                "SlipstreamCore", "SlipstreamJSON", "SlipstreamSummaries", "SlipstreamStream", "SlipstreamOutput", "SlipstreamBatch",
+                "SlipstreamCore", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries", "SlipstreamStream", "SlipstreamOutput",
+                "SlipstreamBatch",
             ]
         ),
         .target(
@@ -65,8 +68,8 @@ let package = Package(
         .testTarget(
             name: "SlipstreamTests",
             dependencies: [
-                "Slipstream", "SlipstreamCore", "SlipstreamJSON", "SlipstreamSummaries", "SlipstreamStream", "SlipstreamOutput",
-                "SlipstreamBatch",
+                "Slipstream", "SlipstreamCore", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries", "SlipstreamStream",
+                "SlipstreamOutput", "SlipstreamBatch",
             ],
             exclude: ["Fixtures"]
         ),

@@ -86,6 +86,8 @@ public struct BatchJob: Sendable {
     public var pretty = false
     /// Write the samples as rows (``ColumnsWriter``) instead of summaries; no summaries are computed.
     public var columns: ColumnsFormat?
+    /// Read FIT files whose header or file CRC does not match.
+    public var ignoresFITCRC = false
 
     public init(
         paths: [String], jobs: Int = FileSystem.processorCount, ordered: Bool = true, format: BatchFormat = .ndjson,
@@ -109,9 +111,9 @@ public struct BatchJob: Sendable {
 
         init(_ name: String) {
             let lower = name.lowercased()
-            if lower.hasSuffix(".json") || lower.hasSuffix(".ndjson") {
+            if lower.hasSuffix(".json") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".fit") {
                 self = .json
-            } else if lower.hasSuffix(".json.gz") || lower.hasSuffix(".ndjson.gz") {
+            } else if lower.hasSuffix(".json.gz") || lower.hasSuffix(".ndjson.gz") || lower.hasSuffix(".fit.gz") {
                 self = .gzipJSON
             } else if [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst", ".tar.bz2", ".tar.xz", ".zip"].contains(where: lower.hasSuffix) {
                 self = .archive

@@ -236,6 +236,7 @@ final class BatchState: @unchecked Sendable {
 
     private func run(source: String, read: (ActivityReader, BatchConsumer) throws(SlipstreamError) -> ReadReport) -> PayloadResult {
         let reader = ActivityReader(options: job.options, limits: job.limits, summaries: job.columns == nil)
+        reader.checksFITCRC = !job.ignoresFITCRC
         // One job reads payloads in order: the one being read is the next to write, so it writes as it goes.
         let direct = job.jobs == 1 ? BatchConsumer.Direct(write: { [self] in write($0) }, say: diagnostic) : nil
         let consumer = BatchConsumer(source: source, job: job, direct: direct)

@@ -53,6 +53,9 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "No progress line and no final line (--no-stats).")
     var quiet = false
 
+    @Flag(help: "Read FIT files whose header or file CRC does not match (the data may be damaged).")
+    var ignoreCRC = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more, not \(jobs)") }
         if let readAheadMB, readAheadMB < 1 || readAheadMB > 1 << 20 {
@@ -69,6 +72,7 @@ struct InputOptions: ParsableArguments {
         job.tagsSource = sourceTags ?? defaults.sourceTags
         job.errorRecords = errorRecords ?? defaults.errorRecords
         job.limitName = ReadLimits.Key.flag
+        job.ignoresFITCRC = ignoreCRC
         try configure(&job)
         let stats = !quiet && (stats ?? defaults.stats)
         let code = BatchOutput.run(

@@ -22,6 +22,14 @@ public struct DecodedActivity: Sendable {
     /// follows `data`): hand it on at ``DecodedActivitySink/userRead(userID:providerName:)`` or at
     /// the end of its payload.
     public var awaitsUser = false
+    /// The input's description of the device that recorded (Terra's `device_data`), when it has one.
+    public var deviceData: RawJSON?
+    /// Timer seconds at the activity's end, on the same axis as the samples' `timer_duration_seconds`,
+    /// when the input says when the timer stopped (FIT timer events): the last sample weighs no more
+    /// than the time left to it.
+    public var timerAtEnd: Double?
+    /// What the decoder wants said about the activity (it joins the summary's notes).
+    public var notes: [String] = []
     public var columns = ActivityColumns()
 
     public init() {}
@@ -36,6 +44,9 @@ public struct DecodedActivity: Sendable {
         userID = nil
         providerName = nil
         awaitsUser = false
+        deviceData = nil
+        timerAtEnd = nil
+        notes.removeAll()
         columns.removeAll()
     }
 }
@@ -93,6 +104,8 @@ public enum InputFormat: String, Sendable {
         // FIT: a header of 12 or 14 bytes whose bytes 8...11 are ".FIT".
         if first == 12 || first == 14 {
             if prefix.count >= 12 { return prefix[8...11].elementsEqual(".FIT".utf8) ? .fit : .json }
+            // A header cut short is still a FIT file's once what there is of ".FIT" matches.
+            if prefix.count >= 9 && prefix[8...].elementsEqual(".FIT".utf8.prefix(prefix.count - 8)) { return isComplete ? .fit : nil }
             return isComplete ? .json : nil
         }
         // tar: "ustar" at byte 257; JSON cannot start with a name's bytes, so only a letter, digit

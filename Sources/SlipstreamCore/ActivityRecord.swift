@@ -19,6 +19,11 @@ public struct ActivityRecord: Sendable {
     public var payload: Int
     /// The samples, one column per channel, in time order without duplicate timestamps.
     public var columns: ActivityColumns
+    /// The recording device, as Terra's `device_data` (FIT recordings have it).
+    public var deviceData: RawJSON?
+    /// Metadata `start_time` and `end_time`, UTC epoch microseconds.
+    public var startTime: Int64?
+    public var endTime: Int64?
 
     /// A decoded activity with its summary.
     public init(_ decoded: DecodedActivity, summary: ActivitySummary) {
@@ -31,6 +36,9 @@ public struct ActivityRecord: Sendable {
         jsonPath = decoded.jsonPath
         payload = decoded.payload
         columns = decoded.columns
+        deviceData = decoded.deviceData
+        startTime = decoded.startTime
+        endTime = decoded.endTime
     }
 }
 

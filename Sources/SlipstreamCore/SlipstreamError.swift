@@ -11,6 +11,8 @@ public struct SlipstreamError: Error, Equatable, CustomStringConvertible, Sendab
 
         /// The bytes are not JSON (yajl rejected them, or they ended too early).
         public static let malformedJSON = Kind(rawValue: "malformed-json")
+        /// The bytes are not a FIT file as the protocol says (a header, a record, a CRC).
+        public static let malformedFIT = Kind(rawValue: "malformed-fit")
         /// Valid JSON that is not a Terra Activity payload.
         public static let notActivityPayload = Kind(rawValue: "not-activity-payload")
         /// A Terra error response (`"status":"error"`, or any status other than `success`), with its message.

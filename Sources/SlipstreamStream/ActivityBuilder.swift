@@ -12,9 +12,10 @@ struct ActivityBuilder {
     func finish(_ activity: inout DecodedActivity) -> ActivityRecord {
         activity.columns.putInTimeOrder()
         guard summaries else { return ActivityRecord(activity, summary: ActivitySummary()) }
-        let summary = Summarizer.summarize(
+        var summary = Summarizer.summarize(
             activity.columns, startTime: activity.startTime, endTime: activity.endTime, options: options,
-            payloadMaxHeartRate: payloadMaxHeartRate(activity))
+            payloadMaxHeartRate: payloadMaxHeartRate(activity), timerEnd: activity.timerAtEnd)
+        summary.notes = activity.notes + summary.notes
         return ActivityRecord(activity, summary: summary)
     }
 

@@ -20,6 +20,8 @@ public final class ActivityReader {
     public let limits: ReadLimits
     /// False computes no summaries (records carry their columns only).
     public let summaries: Bool
+    /// False reads FIT files whose CRCs do not match.
+    public var checksFITCRC = true
 
     /// - Parameters:
     ///   - chunkSize: bytes fed at a time (tests use tiny ones to try every boundary).
@@ -61,7 +63,8 @@ public final class ActivityReader {
     ///   path), `inputUnreadable`, or whatever the consumer threw. Activities that ended before the
     ///   error have been handed to the consumer.
     public func read(_ source: inout some ByteSource, into consumer: some ActivityConsumer) throws(SlipstreamError) -> ReadReport {
-        let stream = ActivityStream(source: source.name, options: options, limits: limits, summaries: summaries, consumer: consumer)
+        let stream = ActivityStream(
+            source: source.name, options: options, limits: limits, summaries: summaries, checksFITCRC: checksFITCRC, consumer: consumer)
         while true {
             let count = try fill(from: &source)
             if count == 0 { break }

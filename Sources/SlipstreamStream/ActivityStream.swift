@@ -10,6 +10,7 @@
 
 import SlipstreamCore
 import SlipstreamJSON
+import SlipstreamFIT
 import SlipstreamSummaries
 
 /// What one read produced.
@@ -41,6 +42,7 @@ public final class ActivityStream {
     private let builder: ActivityBuilder
     private let limits: ReadLimits
     private let source: String
+    private let checksFITCRC: Bool
     private var decoder: (any ActivityDecoder)?
     /// The first bytes, until they tell the format.
     private var prefix: [UInt8] = []
@@ -55,15 +57,17 @@ public final class ActivityStream {
     ///   - limits: how much the input may hold before the read stops with kind `limitExceeded`.
     ///   - summaries: false computes no summaries (the records' `summary` stays empty): for callers
     ///     that want the columns only.
+    ///   - checksFITCRC: false reads a FIT file whose CRCs do not match.
     ///   - consumer: receives the finished activities and the problems.
     public init(
         source: String = "<stream>", options: SummaryOptions = SummaryOptions(), limits: ReadLimits = ReadLimits(),
-        summaries: Bool = true, consumer: any ActivityConsumer
+        summaries: Bool = true, checksFITCRC: Bool = true, consumer: any ActivityConsumer
     ) {
         self.consumer = consumer
         self.builder = ActivityBuilder(options: options, summaries: summaries)
         self.limits = limits
         self.source = source
+        self.checksFITCRC = checksFITCRC
     }
 
     /// A stream that calls `body` with each finished activity (its columns alive during the call).
@@ -71,11 +75,11 @@ public final class ActivityStream {
     ///   - problem: valid input that is not what an activity payload should be; reading goes on.
     public convenience init(
         source: String = "<stream>", options: SummaryOptions = SummaryOptions(), limits: ReadLimits = ReadLimits(),
-        summaries: Bool = true, problem: @escaping (SlipstreamError) -> Void = { _ in },
+        summaries: Bool = true, checksFITCRC: Bool = true, problem: @escaping (SlipstreamError) -> Void = { _ in },
         _ body: @escaping (ActivityRecord) throws -> Void
     ) {
         self.init(
-            source: source, options: options, limits: limits, summaries: summaries,
+            source: source, options: options, limits: limits, summaries: summaries, checksFITCRC: checksFITCRC,
             consumer: ClosureConsumer(activity: body, problem: problem))
     }
 
@@ -112,11 +116,14 @@ public final class ActivityStream {
     private func startDecoderIfKnown(isComplete: Bool) throws(SlipstreamError) {
         let format = prefix.withUnsafeBytes { InputFormat.detect($0, isComplete: isComplete) }
         guard let format, prefix.count >= 3 || isComplete else { return }
-        guard format == .json else {
+        let decoder: any ActivityDecoder
+        switch format {
+        case .json: decoder = TerraJSONDecoder(sink: self, source: source, limits: limits)
+        case .fit: decoder = FITDecoder(sink: self, source: source, limits: limits, checksCRC: checksFITCRC)
+        default:
             finished = true
             throw SlipstreamError(.unsupportedFormat, Self.explain(format), source: source, byteOffset: 0)
         }
-        let decoder = TerraJSONDecoder(sink: self, source: source, limits: limits)
         self.decoder = decoder
         let bytes = prefix
         prefix = []
@@ -127,8 +134,7 @@ public final class ActivityStream {
 
     private static func explain(_ format: InputFormat) -> String {
         switch format {
-        case .fit: "looks like a FIT file: FIT recordings are not read yet; expected Terra Activity JSON"
-        case .json: "JSON"
+        case .json, .fit: "\(format.rawValue)"
         default: "looks like \(format.rawValue) data, not JSON: decompress or unpack it first (`slipstream batch` reads archives)"
         }
     }

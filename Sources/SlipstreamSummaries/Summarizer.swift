@@ -9,11 +9,11 @@ public enum Summarizer {
     /// UTC microseconds; `payloadMaxHeartRate` is the activity's own `user_max_hr_bpm`, if it had one.
     public static func summarize(
         _ columns: ActivityColumns, startTime: Int64?, endTime: Int64?, options: SummaryOptions = SummaryOptions(),
-        payloadMaxHeartRate: Double? = nil
+        payloadMaxHeartRate: Double? = nil, timerEnd: Double? = nil
     ) -> ActivitySummary {
         var summary = ActivitySummary()
         // Each channel's weights once: the means, the zones, timer time and speeds all use them.
-        let weights = Channel.allCases.map { Metrics.sampleWeights(columns[$0], end: endTime) }
+        let weights = Channel.allCases.map { Metrics.sampleWeights(columns[$0], end: endTime, timerEnd: timerEnd) }
         func statistics(_ channel: Channel, excludingZeros: Bool = false) -> ChannelStatistics {
             Self.statistics(columns[channel], excludingZeros: excludingZeros, weights: weights[channel.rawValue])
         }

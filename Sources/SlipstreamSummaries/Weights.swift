@@ -15,9 +15,12 @@ import SlipstreamCore
 extension Metrics {
     /// Per-sample weights in seconds on the column's axis: the interval to the next sample
     /// (backwards intervals weigh 0), the last sample the median interval, a single sample 0.
-    /// - Parameter end: the activity's end (UTC epoch microseconds), when known: the last sample
-    ///   weighs no more than the time from it to the end.
-    public static func sampleWeights(_ column: SampleColumn, end: Int64? = nil) -> ContiguousArray<Double> {
+    /// - Parameters:
+    ///   - end: the activity's end (UTC epoch microseconds), when known: the last sample weighs no
+    ///     more than the time from it to the end.
+    ///   - timerEnd: the timer's value at the end, when known: on the timer axis, the last sample
+    ///     weighs no more than the timer ran after it.
+    public static func sampleWeights(_ column: SampleColumn, end: Int64? = nil, timerEnd: Double? = nil) -> ContiguousArray<Double> {
         let n = column.count
         var weights = ContiguousArray<Double>()
         guard n > 0 else { return weights }
@@ -27,6 +30,7 @@ extension Metrics {
         var intervals = weights
         var last = Summarizer.median(&intervals)
         if let end { last = min(last, max(0, Double(end - column.times[n - 1]) / 1e6)) }
+        if let timerEnd, column.usesTimerAxis { last = min(last, max(0, timerEnd - column.timers[n - 1])) }
         weights.append(last)
         return weights
     }

@@ -279,14 +279,15 @@ private func json(_ line: Substring) throws -> [String: Any] {
         #expect(result.stderr == "slipstream: <stdin>:1:24 (byte 23): nesting deeper than 3 levels (limit: --max-depth) (at $.metadata)\n")
     }
 
-    @Test func aFITFileIsNamedAsSuch() throws {
+    @Test func aFITFileIsReadAsFIT() throws {
         let dir = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let header: [UInt8] = [14, 0x10, 0x6C, 0x08, 0x20, 0, 0, 0] + Array(".FIT".utf8) + [0, 0]
         try Data(header).write(to: URL(fileURLWithPath: dir + "/ride.fit"))
         let result = try run(["summarize", dir + "/ride.fit"])
         #expect(result.status == 65)
-        #expect(result.stderr.hasSuffix("ride.fit (byte 0): looks like a FIT file: FIT recordings are not read yet; expected Terra Activity JSON\n"))
+        #expect(result.stderr.hasSuffix("/ride.fit (byte 14): the file ends early: 34 bytes of the FIT file are missing (its records and CRC end at byte 48)\n"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
     @Test func aMissingBatchInputExits66LikeEveryMissingInput() throws {

@@ -36,8 +36,9 @@ import Slipstream
         #expect(Self.detect([0x1F], complete: true) == .json)
     }
 
+    /// A FIT header, then no definition before the first data message: the FIT decoder's error, not JSON's.
     @Test(arguments: [1, 3, 64])
-    func aFITFileFedToTheStreamSaysWhatItIs(chunk: Int) {
+    func aFITFileFedToTheStreamGoesToTheFITDecoder(chunk: Int) {
         let bytes = Self.fitHeader + Array(repeating: 0, count: 100)
         let stream = ActivityStream(source: "ride.fit") { _ in }
         #expect {
@@ -47,8 +48,8 @@ import Slipstream
             try stream.finish()
         } throws: { error in
             let error = error as? SlipstreamError
-            return error?.kind == .unsupportedFormat && error?.byteOffset == 0
-                && error?.description == "ride.fit (byte 0): looks like a FIT file: FIT recordings are not read yet; expected Terra Activity JSON"
+            return error?.kind == .malformedFIT
+                && error?.description == "ride.fit (byte 14): a data message of local type 0, which no definition has defined"
         }
     }
 }

@@ -1,0 +1,382 @@
+// What one FIT file says, gathered as its messages arrive, and the activities it holds once it
+// has ended. Sessions come at the end of a recording, so every record is kept (as columns of
+// plain numbers) until then; each session then takes the records between its start and its end.
+//
+//     records:  t0 ... t1 ... t2 ...          sessions:  [start 0, elapsed 3600]  [start 3700, ...]
+//     timer:    rebuilt from timer start/stop events, so auto-pause weighs nothing
+//
+// Times are kept as the file gives them (FIT seconds) and resolved when the activities are built:
+// a date is UTC; a time below 0x10000000 counts from the device's power-on, and is placed by the
+// activity message's local timestamp when it has one (then it is local time, without an offset).
+
+import SlipstreamCore
+
+/// A session message: one activity, with the device's own totals.
+struct FITSession {
+    var index: Int
+    var startTime: Int64?
+    var endTime: Int64?
+    var sport: Int64?
+    var subSport: Int64?
+    /// The device's totals, in Terra's units, by the summary field they fill.
+    var totals: [(SummaryField, Double)] = []
+}
+
+struct FITRecording {
+    // file_id
+    var fileType: Int64?
+    var manufacturer: Int64?
+    var product: Int64?
+    var serialNumber: Int64?
+    var timeCreated: Int64?
+    /// device_info of the device that recorded (index 0, else the first).
+    var device: RawJSON?
+    var deviceIsCreator = false
+    /// Seconds to add to UTC for the recording's local time (activity.local_timestamp), when plausible.
+    var utcOffset: Int64?
+    /// For times counted from power-on: the local date of one of them (activity.local_timestamp).
+    var relativeAnchor: (fit: Int64, localUnix: Int64)?
+
+    // The timer, from timer events.
+    var timerSeen = false
+    var timerRunning = false
+    var timerAccumulated = 0.0
+    var timerStartedAt: Int64 = 0
+
+    // Records, as columns: UTC seconds, timer seconds (NaN: no timer event yet), a value per
+    // channel (NaN: absent), longitude for position.
+    var times: [Int64] = []
+    var timers: [Double] = []
+    var values: [[Double]] = Array(repeating: [], count: Channel.allCases.count)
+    var longitudes: [Double] = []
+    /// compressed_speed_distance's distance: 12 bits of 1/16 m that roll over, accumulated.
+    var compressedDistance = 0.0
+    var lastCompressedDistance: Int?
+
+    var sessions: [FITSession] = []
+    /// Record messages with no timestamp (none of their own, none before them): they cannot be placed.
+    var untimedRecords = 0
+    /// Records came in time order (they do, from every device seen so far): a session's are found by bisection.
+    var inTimeOrder = true
+
+    /// Developer fields that carry a record field's quantity: (developer data index, field number)
+    /// -> (record field, base type, scale, offset).
+    var developerRecordFields: [UInt16: (field: UInt8, type: FITBaseType, scale: Double, offset: Double)] = [:]
+
+    var recordCount: Int { times.count }
+
+    // MARK: - Messages
+
+    /// Timer start and stop events, in order, to tell the timer's value at any time.
+    var timerEvents: [(time: Int64, start: Bool)] = []
+
+    /// The timer's value at `time`, from the events before it; nil without any timer event.
+    func timer(at time: Int64) -> Double? {
+        guard !timerEvents.isEmpty else { return nil }
+        var running = false, accumulated = 0.0, startedAt: Int64 = 0
+        for event in timerEvents where event.time <= time {
+            if event.start && !running { (running, startedAt) = (true, event.time) }
+            if !event.start && running { (running, accumulated) = (false, accumulated + Double(event.time - startedAt)) }
+        }
+        return accumulated + (running ? Double(time - startedAt) : 0)
+    }
+
+    mutating func timerEvent(type: Int64, at time: Int64) {
+        if type == FITProfile.Event.start || FITProfile.Event.stops.contains(type) {
+            timerEvents.append((time, type == FITProfile.Event.start))
+        }
+        timerSeen = true
+        if type == FITProfile.Event.start {
+            if !timerRunning { timerStartedAt = time }
+            timerRunning = true
+        } else if FITProfile.Event.stops.contains(type), timerRunning {
+            timerAccumulated += Double(time - timerStartedAt)
+            timerRunning = false
+        }
+    }
+
+    mutating func record(_ message: FITMessage, at time: Int64) {
+        typealias R = FITProfile.Record
+        var sample = Array(repeating: Double.nan, count: Channel.allCases.count)
+        func set(_ channel: Channel, _ value: Double?) { if let value { sample[channel.rawValue] = value } }
+        set(.heartRate, message.number(R.heartRate))
+        set(.power, message.number(R.power))
+        if let cadence = message.number(R.cadence) {
+            sample[Channel.cadence.rawValue] = cadence + (message.number(R.fractionalCadence).map { $0 / 128 } ?? 0)
+        }
+        set(.speed, (message.number(R.enhancedSpeed) ?? message.number(R.speed)).map { $0 / 1000 })
+        set(.distance, message.number(R.distance).map { $0 / 100 })
+        set(.elevation, (message.number(R.enhancedAltitude) ?? message.number(R.altitude)).map { ($0 - 2500) / 5 })  // scale 5, offset 500
+        set(.temperature, message.number(R.temperature))
+        if let packed = message.rawBytes(R.compressedSpeedDistance), packed.count == 3 {
+            let b = packed.map(Int.init)
+            let speed = b[0] | (b[1] & 0x0F) << 8
+            let distance = (b[1] >> 4) | b[2] << 4
+            if sample[Channel.speed.rawValue].isNaN, speed != 0xFFF { sample[Channel.speed.rawValue] = Double(speed) / 100 }
+            if let last = lastCompressedDistance { compressedDistance += Double((distance - last + 4096) % 4096) / 16 }
+            lastCompressedDistance = distance
+            if sample[Channel.distance.rawValue].isNaN { sample[Channel.distance.rawValue] = compressedDistance }
+        }
+        var longitude = Double.nan
+        if let lat = message.integer(R.positionLat), let long = message.integer(R.positionLong) {
+            sample[Channel.position.rawValue] = Double(lat) * 180 / 2_147_483_648
+            longitude = Double(long) * 180 / 2_147_483_648
+        }
+        for (key, meaning) in developerRecordFields {
+            let (index, number) = (UInt8(key >> 8), UInt8(key & 0xFF))
+            guard let raw = message.definition.developerValue(index: index, number: number, type: meaning.type, in: message.bytes)
+            else { continue }
+            let value = raw / meaning.scale - meaning.offset
+            switch meaning.field {
+            case R.heartRate: if sample[Channel.heartRate.rawValue].isNaN { sample[Channel.heartRate.rawValue] = value }
+            case R.power: if sample[Channel.power.rawValue].isNaN { sample[Channel.power.rawValue] = value }
+            case R.cadence: if sample[Channel.cadence.rawValue].isNaN { sample[Channel.cadence.rawValue] = value }
+            case R.speed: if sample[Channel.speed.rawValue].isNaN { sample[Channel.speed.rawValue] = value }
+            case R.temperature: if sample[Channel.temperature.rawValue].isNaN { sample[Channel.temperature.rawValue] = value }
+            default: break
+            }
+        }
+        if let last = times.last, time < last { inTimeOrder = false }
+        times.append(time)
+        timers.append(timerSeen ? timerAccumulated + (timerRunning ? Double(time - timerStartedAt) : 0) : .nan)
+        for channel in values.indices { values[channel].append(sample[channel]) }
+        longitudes.append(longitude)
+    }
+
+    mutating func session(_ message: FITMessage, at time: Int64?) {
+        typealias S = FITProfile.Session
+        var session = FITSession(index: sessions.count)
+        session.startTime = message.integer(S.startTime)
+        // The session message's own timestamp is its end. Its start is the earlier of start_time and
+        // end - total_elapsed_time: a start_time can be later than the first record (a race's
+        // official start), and elapsed time shorter than the span (stretches left out of it).
+        let elapsed = message.number(S.totalElapsedTime).map { Int64(($0 / 1000).rounded(.up)) }
+        session.endTime = time ?? session.startTime.flatMap { start in elapsed.map { start + $0 } }
+        if let end = session.endTime, let elapsed, let start = session.startTime { session.startTime = min(start, end - elapsed) }
+        session.sport = message.integer(S.sport)
+        session.subSport = message.integer(S.subSport)
+        func total(_ field: SummaryField, _ value: Double?) { if let value { session.totals.append((field, value)) } }
+        total(.avgHeartRate, message.number(S.avgHeartRate))
+        total(.maxHeartRate, message.number(S.maxHeartRate))
+        total(.avgWatts, message.number(S.avgPower))
+        total(.maxWatts, message.number(S.maxPower))
+        total(.avgSpeed, (message.number(S.enhancedAvgSpeed) ?? message.number(S.avgSpeed)).map { $0 / 1000 })
+        total(.maxSpeed, (message.number(S.enhancedMaxSpeed) ?? message.number(S.maxSpeed)).map { $0 / 1000 })
+        total(.avgCadence, message.number(S.avgCadence))
+        total(.maxCadence, message.number(S.maxCadence))
+        total(.distance, message.number(S.totalDistance).map { $0 / 100 })
+        total(.elevationGain, message.number(S.totalAscent))
+        total(.elevationLoss, message.number(S.totalDescent))
+        total(.activitySeconds, message.number(S.totalTimerTime).map { $0 / 1000 })
+        session.totals.sort { $0.0.rawValue < $1.0.rawValue }
+        sessions.append(session)
+    }
+
+    mutating func deviceInfo(_ message: FITMessage) {
+        typealias D = FITProfile.DeviceInfo
+        let isCreator = message.integer(D.deviceIndex) == 0
+        guard device == nil || (isCreator && !deviceIsCreator) else { return }
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("name")
+        if let name = message.string(D.productName) { json.string(name) } else { json.null() }
+        json.key("manufacturer")
+        if let id = message.integer(D.manufacturer) ?? manufacturer { json.string(FITProfile.manufacturerName(id)) } else { json.null() }
+        json.key("serial_number")
+        if let serial = message.integer(D.serialNumber) { json.string("\(serial)") } else { json.null() }
+        json.key("software_version")
+        if let version = message.number(D.softwareVersion) { json.string(Self.version(version / 100)) } else { json.null() }
+        json.key("hardware_version")
+        if let version = message.integer(D.hardwareVersion) { json.string("\(version)") } else { json.null() }
+        json.key("product_id")
+        if let product = message.integer(D.product) { json.integer(Int(product)) } else { json.null() }
+        json.endObject()
+        device = RawJSON(bytes: json.bytes)
+        deviceIsCreator = isCreator
+    }
+
+    mutating func activity(_ message: FITMessage, at time: Int64?) {
+        guard let time, let local = message.integer(FITProfile.Activity.localTimestamp).flatMap(Self.unixSeconds) else { return }
+        guard let utc = Self.unixSeconds(time) else {
+            relativeAnchor = (time, local)
+            return
+        }
+        let offset = ((local - utc) / 900) * 900  // whole quarter hours, as time zones are
+        if abs(offset) <= 14 * 3600 { utcOffset = offset }
+    }
+
+    /// A FIT time as Unix seconds, and whether it is local time (a time from power-on placed by the
+    /// local timestamp) rather than UTC.
+    func resolve(_ fit: Int64) -> (seconds: Int64, isLocal: Bool) {
+        if let utc = Self.unixSeconds(fit) { return (utc, false) }
+        if let anchor = relativeAnchor { return (anchor.localUnix - (anchor.fit - fit), true) }
+        return (fit + FITProfile.epochOffset, false)
+    }
+
+    mutating func fieldDescription(_ message: FITMessage) {
+        typealias F = FITProfile.FieldDescription
+        guard let index = message.integer(F.developerDataIndex), let number = message.integer(F.fieldDefinitionNumber),
+            let typeByte = message.integer(F.baseType), let type = FITBaseType(UInt8(truncatingIfNeeded: typeByte))
+        else { return }
+        let key = UInt16(truncatingIfNeeded: index) << 8 | UInt16(truncatingIfNeeded: number)
+        let scale = message.number(F.scale) ?? 1
+        let offset = message.number(F.offset) ?? 0
+        // A field the description maps onto a record field, or one named after a quantity we read.
+        if message.integer(F.nativeMessage) == Int64(FITProfile.Message.record), let native = message.integer(F.nativeField) {
+            developerRecordFields[key] = (UInt8(truncatingIfNeeded: native), type, scale == 0 ? 1 : scale, offset)
+        } else if let name = message.string(F.fieldName)?.lowercased() {
+            let known: [String: UInt8] = [
+                "heart_rate": FITProfile.Record.heartRate, "power": FITProfile.Record.power, "cadence": FITProfile.Record.cadence,
+                "speed": FITProfile.Record.speed, "temperature": FITProfile.Record.temperature,
+            ]
+            if let field = known[name] { developerRecordFields[key] = (field, type, scale == 0 ? 1 : scale, offset) }
+        }
+    }
+
+    /// What to say of records that could not be placed in time, if any.
+    var untimedNote: String? {
+        untimedRecords == 0 ? nil : "\(untimedRecords) record messages without a timestamp were left out: nothing places them in time"
+    }
+
+    // MARK: - Activities
+
+    /// The activities of the file: one per session, with the records between its start and end;
+    /// without a session, one over all the records, with a note saying so.
+    func activities(limits: ReadLimits) throws(SlipstreamError) -> [DecodedActivity] {
+        var result: [DecodedActivity] = []
+        if sessions.isEmpty {
+            guard let first = times.first, let last = times.last else { return [] }
+            var activity = try activity(from: first, to: last, session: nil, limits: limits)
+            activity.notes.append(
+                "no session message: the recording ended without its summary (a device that stopped early); one activity over its \(times.count) records")
+            result.append(activity)
+        }
+        if let untimedNote, !result.isEmpty { result[0].notes.append(untimedNote) }
+        if let first = times.first, Self.unixSeconds(first) == nil, relativeAnchor == nil, !result.isEmpty {
+            result[0].notes.append("the device counts time from its power-on and gives no date: times are relative (from 1989-12-31)")
+        }
+        for session in sessions {
+            let start = session.startTime ?? times.first ?? 0
+            let end = session.endTime ?? times.last ?? start
+            result.append(try activity(from: start, to: max(start, end), session: session, limits: limits))
+        }
+        return result
+    }
+
+    private func activity(from start: Int64, to end: Int64, session: FITSession?, limits: ReadLimits) throws(SlipstreamError) -> DecodedActivity {
+        var activity = DecodedActivity()
+        let (startSeconds, isLocal) = resolve(start)
+        let endSeconds = resolve(end).seconds
+        activity.startTime = startSeconds * 1_000_000
+        activity.endTime = endSeconds * 1_000_000
+        activity.summaryID = summaryID(session: session?.index ?? 0)
+        activity.metadata = metadata(
+            start: startSeconds, end: endSeconds, offset: isLocal ? nil : utcOffset, local: isLocal, session: session,
+            summaryID: activity.summaryID!)
+        activity.deviceData = device
+        for (field, value) in session?.totals ?? [] {
+            var json = JSONWriter()
+            json.number(value)
+            activity.providerValues.append((field, RawJSON(bytes: json.bytes)))
+        }
+        // The session's own timer origin: timer seconds count from its first record.
+        let indices: [Int]
+        if inTimeOrder {
+            let lower = times.partitionPoint { $0 < start }
+            indices = Array(lower..<max(lower, times.partitionPoint { $0 <= end }))
+        } else {
+            indices = times.indices.filter { times[$0] >= start && times[$0] <= end }
+        }
+        let timerOrigin = indices.first.map { timers[$0] } ?? 0
+        if let first = indices.first, !timers[first].isNaN, let timerEnd = timer(at: end) { activity.timerAtEnd = timerEnd - timerOrigin }
+        // Record distances count from the file's start: a session after another counts from the last
+        // value before it (unless the device reset the counter for it).
+        var distanceBase = 0.0
+        if let first = indices.first {
+            let distances = values[Channel.distance.rawValue]
+            let before = distances[..<first].last { !$0.isNaN } ?? 0
+            let firstInSession = indices.lazy.map { distances[$0] }.first { !$0.isNaN } ?? 0
+            if firstInSession >= before { distanceBase = before }
+        }
+        for i in indices {
+            let (seconds, local) = resolve(times[i])
+            let time = seconds * 1_000_000
+            let timer = timers[i].isNaN ? nil : timers[i] - timerOrigin
+            for channel in Channel.allCases {
+                var value = values[channel.rawValue][i]
+                guard !value.isNaN else { continue }
+                if channel == .distance { value -= distanceBase }
+                let longitude = channel == .position ? longitudes[i] : nil
+                let outcome = activity.columns.columns[channel.rawValue].store(
+                    complete: true, time: time, timer: timer, value: value, longitude: longitude, limit: limits.maxSamplesPerChannel)
+                if outcome == .stored && local { activity.columns.countTimestampWithoutOffset() }
+                if outcome == .full {
+                    throw .limitExceeded(
+                        "more than \(limits.maxSamplesPerChannel) samples in one channel", limit: .maxSamplesPerChannel, source: "",
+                        byteOffset: nil, jsonPath: nil)
+                }
+            }
+        }
+        return activity
+    }
+
+    /// From the recording itself, never from the file's name: the same recording gets the same id
+    /// from any path, archive or upload.
+    func summaryID(session: Int) -> String {
+        let created = timeCreated.map { resolve($0).seconds } ?? times.first.map { resolve($0).seconds } ?? 0
+        if let serialNumber { return "fit-\(serialNumber)-\(created)-\(session)" }
+        return "fit-\(manufacturer ?? 0)-\(product ?? 0)-\(created)-\(session)"
+    }
+
+    private func metadata(start: Int64, end: Int64, offset: Int64?, local: Bool, session: FITSession?, summaryID: String) -> RawJSON {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("summary_id")
+        json.string(summaryID)
+        json.key("type")
+        json.integer(FITProfile.activityType(sport: session?.sport, subSport: session?.subSport))
+        json.key("upload_type")
+        json.integer(1)  // automatic: recorded by the device
+        json.key("start_time")
+        json.string(Self.localTime(start, offset: offset, local: local))
+        json.key("end_time")
+        json.string(Self.localTime(end, offset: offset, local: local))
+        json.endObject()
+        return RawJSON(bytes: json.bytes)
+    }
+
+    /// FIT's `date_time` in Unix seconds; nil for a time relative to power-on (not a date).
+    static func unixSeconds(_ fit: Int64) -> Int64? {
+        fit >= FITProfile.minimumDateTime ? fit + FITProfile.epochOffset : nil
+    }
+
+    /// `2024-05-04T07:30:00.000000+02:00`: UTC seconds shown in local time with its offset; `local`
+    /// seconds are local time already and are written without an offset.
+    static func localTime(_ seconds: Int64, offset: Int64?, local: Bool = false) -> String {
+        let utc = Timestamp.format(microseconds: (seconds + (offset ?? 0)) * 1_000_000)
+        if local { return String(utc.dropLast()) }
+        guard let offset, utc.hasSuffix("Z") else { return utc }
+        let sign = offset < 0 ? "-" : "+"
+        let minutes = abs(offset) / 60
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return String(utc.dropLast()) + "\(sign)\(two(minutes / 60)):\(two(minutes % 60))"
+    }
+
+    private static func version(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+    }
+}
+
+extension Array {
+    /// The first index whose element does not satisfy `predicate` (elements satisfying it come first).
+    func partitionPoint(_ predicate: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if predicate(self[mid]) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}
