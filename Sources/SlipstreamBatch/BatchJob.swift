@@ -88,6 +88,9 @@ public struct BatchJob: Sendable {
     public var columns: ColumnsFormat?
     /// Read FIT files whose header or file CRC does not match.
     public var ignoresFITCRC = false
+    /// Write each payload as a Terra webhook delivers it, samples included (``TerraPayloadWriter``),
+    /// instead of summaries; no summaries are computed.
+    public var convertsToPayloads = false
 
     public init(
         paths: [String], jobs: Int = FileSystem.processorCount, ordered: Bool = true, format: BatchFormat = .ndjson,

@@ -24,6 +24,7 @@ final class BatchConsumer: ActivityConsumer {
     private let buffer = Buffer()
     private var summaries: SummaryWriter?
     private var columns: ColumnsWriter?
+    private var payloads: TerraPayloadWriter?
     /// With one job the payload being read is the next to be written: its bytes and diagnostics go
     /// out as they come (a stream piped through `summarize` is not held until its end).
     private let direct: Direct?
@@ -60,7 +61,9 @@ final class BatchConsumer: ActivityConsumer {
         let buffer = buffer
         buffer.direct = direct?.write
         let output: ([UInt8]) throws -> Void = { buffer.append($0) }
-        if let format = job.columns {
+        if job.convertsToPayloads {
+            payloads = TerraPayloadWriter(pretty: job.pretty, output: output, problem: { _ in })
+        } else if let format = job.columns {
             columns = ColumnsWriter(format: format, writesHeader: false, output: output, problem: { _ in })
         } else if job.format != .csv {
             let writer = SummaryWriter(
@@ -76,7 +79,9 @@ final class BatchConsumer: ActivityConsumer {
 
     func activity(_ record: ActivityRecord) throws {
         activities += 1
-        if let columns {
+        if let payloads {
+            try payloads.activity(record)
+        } else if let columns {
             try columns.activity(record)
         } else if let summaries {
             try summaries.activity(record)
@@ -88,6 +93,7 @@ final class BatchConsumer: ActivityConsumer {
 
     func payloadEnded(user: RawJSON?) throws {
         try summaries?.payloadEnded(user: user)
+        try payloads?.payloadEnded(user: user)
         writeDirectly()
     }
 
@@ -101,7 +107,7 @@ final class BatchConsumer: ActivityConsumer {
         let error = error.namingLimit(job.limitName)
         errors.append(error)
         direct?.say("slipstream: \(error)")
-        guard job.errorRecords, job.columns == nil else { return }
+        guard job.errorRecords, job.columns == nil, !job.convertsToPayloads else { return }
         let tag = job.tagsSource ? source : ""
         switch job.format {
         case .ndjson, .json: buffer.bytes.append(contentsOf: SummaryWriter.errorRecord(error, source: tag))
@@ -235,7 +241,8 @@ final class BatchState: @unchecked Sendable {
     }
 
     private func run(source: String, read: (ActivityReader, BatchConsumer) throws(SlipstreamError) -> ReadReport) -> PayloadResult {
-        let reader = ActivityReader(options: job.options, limits: job.limits, summaries: job.columns == nil)
+        let reader = ActivityReader(
+            options: job.options, limits: job.limits, summaries: job.columns == nil && !job.convertsToPayloads)
         reader.checksFITCRC = !job.ignoresFITCRC
         // One job reads payloads in order: the one being read is the next to write, so it writes as it goes.
         let direct = job.jobs == 1 ? BatchConsumer.Direct(write: { [self] in write($0) }, say: diagnostic) : nil

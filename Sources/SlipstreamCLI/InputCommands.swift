@@ -181,3 +181,32 @@ struct Columns: ParsableCommand {
         }, defaults: .filter)
     }
 }
+
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Write each payload as a Terra webhook delivers it, samples included (a FIT recording becomes Terra JSON).",
+        discussion: """
+            One line per payload (per FIT file): {"type":"activity","version":"2022-03-16","data":[...],"user":...}, \
+            each activity with its metadata, device_data, every channel's samples, and the summary values \
+            the input carried (a FIT session's totals) in Terra's fields. Activities are written as they \
+            are decoded. `summarize` of the result gives what `summarize` of the input gives. Inputs are \
+            read as by `summarize`.
+            """)
+
+    @OptionGroup var inputs: InputOptions
+
+    @Flag(help: "Indent each activity.")
+    var pretty = false
+
+    @OptionGroup(title: "Limits (exceeding one is exit 65)")
+    var limits: LimitOptions
+
+    func run() throws {
+        try inputs.run({ job in
+            job.convertsToPayloads = true
+            job.pretty = pretty
+            job.limits = limits.readLimits
+        }, defaults: .filter)
+    }
+}

@@ -13,7 +13,7 @@ struct SlipstreamCommand: ParsableCommand {
             unreadable, 74 output error.
             """,
         version: "0.1.0",
-        subcommands: [Summarize.self, Batch.self, Columns.self, Generate.self, Bench.self]
+        subcommands: [Summarize.self, Batch.self, Columns.self, Convert.self, Generate.self, Bench.self]
     )
 }
 
@@ -136,6 +136,11 @@ struct Generate: ParsableCommand {
     @Flag(help: "Indent the payload.")
     var pretty = false
 
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, fit }
+
+    @Option(help: "json: a Terra webhook payload; fit: a FIT recording as a head unit writes it (compressed timestamps, timer pauses, one session per activity).")
+    var format: Format = .json
+
     func validate() throws {
         guard seconds >= 0 else { throw ValidationError("--seconds must be 0 or more, not \(seconds)") }
         guard activities >= 0 else { throw ValidationError("--activities must be 0 or more, not \(activities)") }
@@ -143,9 +148,11 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let sink = FileSink()
+        let options = GeneratorOptions(seconds: seconds, activities: activities, seed: seed, pretty: pretty)
         do {
-            try PayloadGenerator.generate(GeneratorOptions(seconds: seconds, activities: activities, seed: seed, pretty: pretty)) {
-                try sink.write($0)
+            switch format {
+            case .json: try PayloadGenerator.generate(options) { try sink.write($0) }
+            case .fit: try sink.write(FITGenerator.ride(options))
             }
             try sink.flush()
         } catch {

@@ -24,6 +24,8 @@ public struct ActivityRecord: Sendable {
     /// Metadata `start_time` and `end_time`, UTC epoch microseconds.
     public var startTime: Int64?
     public var endTime: Int64?
+    /// The timer's value at the end, when the input said (``DecodedActivity/timerAtEnd``).
+    public var timerAtEnd: Double?
 
     /// A decoded activity with its summary.
     public init(_ decoded: DecodedActivity, summary: ActivitySummary) {
@@ -39,6 +41,7 @@ public struct ActivityRecord: Sendable {
         deviceData = decoded.deviceData
         startTime = decoded.startTime
         endTime = decoded.endTime
+        timerAtEnd = decoded.timerAtEnd
     }
 }
 

@@ -33,6 +33,7 @@ extension PayloadRouter {
         switch slot {
         case .metadata: captureTarget = .metadata
         case .user: captureTarget = .user
+        case .extras: captureTarget = .extras
         default: captureTarget = .provider(SummaryField(rawValue: Int(tag))!)
         }
         capture.reset()
@@ -52,7 +53,7 @@ extension PayloadRouter {
         case .summaryID: activity.summaryID = String(decoding: text, as: UTF8.self)
         case .userID: userID = String(decoding: text, as: UTF8.self)
         case .provider: providerName = String(decoding: text, as: UTF8.self)
-        case .other: break
+        case .other, .timerEnd: break
         }
     }
 
@@ -65,6 +66,8 @@ extension PayloadRouter {
         case .user:
             if key == "user_id" { return .userID }
             if key == "provider" { return .provider }
+        case .extras:
+            if key == "timer_end_seconds" { return .timerEnd }
         default: break
         }
         return .other
@@ -85,7 +88,7 @@ extension PayloadRouter {
             handOn { try sink.userRead(userID: userID, providerName: providerName) }
         case .provider(let field):
             activity.providerValues.append((field, value))
-        case nil:
+        case .extras, nil:
             break
         }
     }

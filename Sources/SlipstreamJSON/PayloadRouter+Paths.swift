@@ -48,6 +48,7 @@ extension PayloadRouter {
             switch captureTarget {
             case .metadata: path += ".metadata"
             case .user: path += ".user"
+            case .extras: path += ".slipstream"
             case .provider(let field): path += ".\(field.path.last!)"
             case nil:
                 if skipDepth == 0 && !keyAwaitsValue {
@@ -71,6 +72,7 @@ extension PayloadRouter {
         case .envelopeReference: ".reference"
         case .user: ".user"
         case .metadata: ".metadata"
+        case .extras: ".slipstream"
         case .container: ".\(tree.nodes[Int(tag)].name)"
         case .sampleList: ".\(Channel(rawValue: Int(tag))!.schema.listKey)"
         case .sampleTime: ".timestamp"

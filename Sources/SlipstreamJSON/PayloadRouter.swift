@@ -32,6 +32,8 @@ final class PayloadRouter {
         /// The HTTP API envelope's `status`, `message` and `reference` (strings).
         case envelopeStatus, envelopeMessage, envelopeReference
         case metadata
+        /// The activity's own `slipstream` object: what Terra's shape cannot say (the timer's end).
+        case extras
         /// An object of the key tree; the tag is its node.
         case container
         case sampleList, sample, sampleTime, sampleValue, sampleTimer
@@ -48,8 +50,8 @@ final class PayloadRouter {
         var isArray: Bool
     }
 
-    enum CaptureTarget { case metadata, user, provider(SummaryField) }
-    enum MetadataKey { case other, startTime, endTime, summaryID, userID, provider }
+    enum CaptureTarget { case metadata, user, extras, provider(SummaryField) }
+    enum MetadataKey { case other, startTime, endTime, summaryID, userID, provider, timerEnd }
 
     /// Returns the absolute input offset yajl is at; set by the decoder.
     var locate: () -> Int = { 0 }
@@ -160,7 +162,7 @@ final class PayloadRouter {
         case .sample:
             push(.sample, tag: tag, isArray: false)
             beginSample()
-        case .metadata, .user, .providerValue:
+        case .metadata, .user, .extras, .providerValue:
             beginCapture(slot, tag: tag)
             capture.beginObject()
         case .activityList:
@@ -215,7 +217,7 @@ final class PayloadRouter {
         case .activityList: push(.activityList, isArray: true)
         case .sampleList: push(.sampleList, tag: tag, isArray: true)
         case .coordinates: push(.coordinates, tag: tag, isArray: true)
-        case .metadata, .user, .providerValue:
+        case .metadata, .user, .extras, .providerValue:
             beginCapture(slot, tag: tag)
             capture.beginArray()
         case .activity:
@@ -278,6 +280,7 @@ final class PayloadRouter {
         events &+= 1
         if skipDepth > 0 { return true }
         if captureTarget != nil {
+            if capture.depth == 1 && captureKey == .timerEnd { activity.timerAtEnd = NumberParser.parse(text) }
             captured { $0.numberText(text) }
             return true
         }
@@ -304,7 +307,7 @@ final class PayloadRouter {
                     sampleHasLongitude = true
                 }
             }
-        case .metadata, .user, .providerValue:
+        case .metadata, .user, .extras, .providerValue:
             beginCapture(slot, tag: tag)
             captured { $0.numberText(text) }
         default:
@@ -337,7 +340,7 @@ final class PayloadRouter {
             if envelopeType != "activity" {
                 report("payload type is \"\(envelopeType!)\"; expected \"activity\"")
             }
-        case .metadata, .user, .providerValue:
+        case .metadata, .user, .extras, .providerValue:
             beginCapture(slot, tag: tag)
             captured { $0.string(text) }
         default:
@@ -355,7 +358,7 @@ final class PayloadRouter {
         }
         let (slot, tag) = takeSlot()
         switch slot {
-        case .metadata, .user:
+        case .metadata, .user, .extras:
             beginCapture(slot, tag: tag)
             captured { $0.null() }
         case .providerValue:
@@ -375,7 +378,7 @@ final class PayloadRouter {
         }
         let (slot, tag) = takeSlot()
         switch slot {
-        case .metadata, .user, .providerValue:
+        case .metadata, .user, .extras, .providerValue:
             beginCapture(slot, tag: tag)
             captured { $0.bool(value) }
         default:
@@ -450,6 +453,7 @@ final class PayloadRouter {
 
     private func activityKey(_ key: UnsafeRawBufferPointer) -> Slot {
         if key == "metadata" { return .metadata }
+        if key == "slipstream" { return .extras }
         return treeKey(key, node: 0)
     }
 

@@ -82,7 +82,7 @@ public enum FITGenerator {
             let distance = distanceCM - sessionDistanceStart
             sessions.append([
                 .integer(clock), .integer(sessionStart), .integer((clock - sessionStart) * 1000), .integer(timer * 1000),
-                .integer(distanceCM), .integer(2), .integer(7), .integer(mean(heartRates)), .integer(Int64(heartRates.max() ?? 0)),
+                .integer(distance), .integer(2), .integer(7), .integer(mean(heartRates)), .integer(Int64(heartRates.max() ?? 0)),
                 .integer(mean(pedalling)), .integer(Int64(cadences.max() ?? 0)), .integer(mean(powers)), .integer(Int64(powers.max() ?? 0)),
                 .integer(Int64(gainLoss.gain.rounded())), .integer(Int64(gainLoss.loss.rounded())),
                 .integer(timer > 0 ? distance * 10 / timer : 0), .integer(Int64(((speeds.max() ?? 0) * 1000).rounded())),

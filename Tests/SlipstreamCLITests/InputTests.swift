@@ -100,6 +100,41 @@ private let example = packageRoot.appendingPathComponent("examples/xoss-morning-
         #expect(samples.count == 3 && samples[0] != nil && Set(samples).count == 1)
     }
 
+    @Test func aFITRecordingIsSummarizedConvertedAndBatchedLikeJSON() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fit = try Self.sh("slipstream generate --format fit --seconds 1800 --activities 2 > ride.fit && slipstream summarize ride.fit", in: dir)
+        #expect(fit.status == 0 && fit.stderr.isEmpty, "\(fit.stderr)")
+        let lines = fit.stdout.split(separator: "\n")
+        #expect(lines.count == 2)  // one activity per session
+        #expect(lines.allSatisfy { $0.hasPrefix(#"{"metadata":{"summary_id":"fit-1001-1714800600-"#) })
+        // convert writes what a Terra webhook would deliver; summarize of it is summarize of the FIT file.
+        let converted = try Self.sh("slipstream convert ride.fit > ride.json && slipstream summarize ride.json", in: dir)
+        #expect(converted.status == 0 && converted.stdout == fit.stdout, "\(converted.stderr)")
+        let envelope = try Self.sh("head -c 61 ride.json", in: dir).stdout
+        #expect(envelope == #"{"type":"activity","version":"2022-03-16","data":[{"metadata""#)
+        // .fit.gz, and FIT members of an archive found in a directory.
+        let zipped = try Self.sh("gzip -c ride.fit > ride.fit.gz && slipstream summarize ride.fit.gz", in: dir)
+        #expect(zipped.stdout == fit.stdout)
+        let batch = try Self.sh("mkdir in && tar -czf in/rides.tgz ride.fit && slipstream batch -q --no-source-tags in", in: dir)
+        #expect(batch.status == 0 && batch.stdout == fit.stdout, "\(batch.stderr)")
+    }
+
+    @Test func aDamagedFITFileIsReportedWithItsByteAndCanBeReadWithIgnoreCRC() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The last byte is half of the file CRC: flip it.
+        let setup = "slipstream generate --format fit --seconds 60 > ride.fit && size=$(stat -c %s ride.fit) && "
+            + "printf '\\377' | dd of=ride.fit bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null"
+        let strict = try Self.sh(setup + " && slipstream summarize ride.fit", in: dir)
+        #expect(strict.status == 65 && strict.stdout.isEmpty)
+        #expect(strict.stderr.contains("ride.fit (byte ") && strict.stderr.contains("file CRC 0x"), "\(strict.stderr)")
+        let lenient = try Self.sh("slipstream summarize --ignore-crc ride.fit", in: dir)
+        #expect(lenient.status == 0 && lenient.stdout.split(separator: "\n").count == 1, "\(lenient.stderr)")
+        let settings = try Self.sh("slipstream summarize '\(packageRoot.path)/Tests/SlipstreamTests/Fixtures/fit/Settings.fit'", in: dir)
+        #expect(settings.status == 65 && settings.stderr.hasSuffix("Settings.fit (byte 38): a FIT settings file, not an activity\n"))
+    }
+
     /// A filter: with one job each activity is written when its object closes, not at the end of the input.
     @Test func summarizeWritesEachActivityBeforeTheInputEnds() throws {
         let process = Process()
