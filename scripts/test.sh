@@ -1,6 +1,18 @@
 #!/usr/bin/env bash
-# Installs what is missing, then runs the whole test suite.
+# Installs what is missing, runs the whole test suite, then checks the FIT decoder against an
+# independent one (fitdecode, from PyPI, in a virtual environment this script creates).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
 swift test "$@"
+
+venv=.build/checkers-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import fitdecode' 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check fitdecode==0.11.0
+fi
+bin=.build/debug/slipstream
+generated=$(mktemp --suffix=.fit)
+trap 'rm -f "$generated"' EXIT
+"$bin" generate --format fit --seconds 3600 --activities 3 --seed 7 > "$generated"
+"$venv/bin/python" scripts/check-fit.py "$bin" "$generated" Tests/SlipstreamTests/Fixtures/fit/{Activity,antfs-dump.63,compressed-speed-distance,elemnt-bolt-no-application-id-inside-developer-data-id,activity-activity-filecrc}.fit
