@@ -288,25 +288,29 @@ public final class FITDecoder: ActivityDecoder {
     private func handOnDecoded(complete: Bool = false) throws(SlipstreamError) {
         let recording = self.recording
         self.recording = FITRecording()
-        var activities: [DecodedActivity]
+        let (sink, source, payload, offset) = (self.sink, self.source, payloadsBegun - 1, self.offset)
+        let count: Int
         do {
-            activities = try recording.activities(limits: limits)
+            count = try recording.forEachActivity(limits: limits) { (activity: inout DecodedActivity) throws(SlipstreamError) in
+                activity.jsonPath = "$"
+                activity.payload = payload
+                do {
+                    try sink.activityDecoded(&activity)
+                } catch let error as SlipstreamError {
+                    throw error
+                } catch {
+                    throw SlipstreamError(.outputFailed, "\(error)", source: source)
+                }
+            }
         } catch {
-            var located = error
-            located.source = source
-            located.byteOffset = offset
-            throw located
+            // A limit met while the columns were built is located at the end of the file's records.
+            throw error.source.isEmpty ? Self.located(error, source: source, at: offset) : error
         }
-        if activities.isEmpty && complete {
+        if count == 0 && complete {
             let why = recording.untimedNote ?? "the FIT file has no session and no record with a time"
             sink.problem(SlipstreamError(.notActivityPayload, "no activity: \(why)", source: source, byteOffset: offset))
         }
         do {
-            for index in activities.indices {
-                activities[index].jsonPath = "$"
-                activities[index].payload = payloadsBegun - 1
-                try sink.activityDecoded(&activities[index])
-            }
             try sink.payloadEnded(user: nil, discardsActivities: false)
         } catch let error as SlipstreamError {
             throw error
@@ -316,6 +320,13 @@ public final class FITDecoder: ActivityDecoder {
     }
 
     // MARK: - Helpers
+
+    private static func located(_ error: SlipstreamError, source: String, at offset: Int) -> SlipstreamError {
+        var located = error
+        located.source = source
+        located.byteOffset = offset
+        return located
+    }
 
     @inline(never)
     private func failure(_ message: String, at byte: Int) -> SlipstreamError {

@@ -240,27 +240,34 @@ struct FITRecording {
 
     // MARK: - Activities
 
-    /// The activities of the file: one per session, with the records between its start and end;
-    /// without a session, one over all the records, with a note saying so.
-    func activities(limits: ReadLimits) throws(SlipstreamError) -> [DecodedActivity] {
-        var result: [DecodedActivity] = []
-        if sessions.isEmpty {
-            guard let first = times.first, let last = times.last else { return [] }
-            var activity = try activity(from: first, to: last, session: nil, limits: limits)
-            activity.notes.append(
-                "no session message: the recording ended without its summary (a device that stopped early); one activity over its \(times.count) records")
-            result.append(activity)
+    /// The activities of the file, one at a time (only one activity's columns exist at once): one
+    /// per session, with the records between its start and end; without a session, one over all
+    /// the records, with a note saying so.
+    /// - Returns: how many there were.
+    @discardableResult
+    func forEachActivity(limits: ReadLimits, _ body: (inout DecodedActivity) throws(SlipstreamError) -> Void) throws(SlipstreamError) -> Int {
+        var notes: [String] = []
+        if let untimedNote { notes.append(untimedNote) }
+        if let first = times.first, Self.unixSeconds(first) == nil, relativeAnchor == nil {
+            notes.append("the device counts time from its power-on and gives no date: times are relative (from 1989-12-31)")
         }
-        if let untimedNote, !result.isEmpty { result[0].notes.append(untimedNote) }
-        if let first = times.first, Self.unixSeconds(first) == nil, relativeAnchor == nil, !result.isEmpty {
-            result[0].notes.append("the device counts time from its power-on and gives no date: times are relative (from 1989-12-31)")
+        if sessions.isEmpty {
+            guard let first = times.first, let last = times.last else { return 0 }
+            var activity = try activity(from: first, to: last, session: nil, limits: limits)
+            activity.notes = [
+                "no session message: the recording ended without its summary (a device that stopped early); one activity over its \(times.count) records"
+            ] + notes
+            try body(&activity)
+            return 1
         }
         for session in sessions {
             let start = session.startTime ?? times.first ?? 0
             let end = session.endTime ?? times.last ?? start
-            result.append(try activity(from: start, to: max(start, end), session: session, limits: limits))
+            var activity = try activity(from: start, to: max(start, end), session: session, limits: limits)
+            if session.index == 0 { activity.notes += notes }
+            try body(&activity)
         }
-        return result
+        return sessions.count
     }
 
     private func activity(from start: Int64, to end: Int64, session: FITSession?, limits: ReadLimits) throws(SlipstreamError) -> DecodedActivity {
