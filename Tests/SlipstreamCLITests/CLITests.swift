@@ -3,8 +3,6 @@
 import Foundation
 import Testing
 
-private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
 
 /// The `slipstream` built beside this test bundle.
 private let binary: URL = {

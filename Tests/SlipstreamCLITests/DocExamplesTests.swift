@@ -10,9 +10,6 @@
 import Foundation
 import Testing
 
-private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
-
 /// One `$ command` and what the document says it prints.
 struct DocExample: CustomStringConvertible {
     var document: String
@@ -97,7 +94,7 @@ enum DocExamples {
             atPath: packageRoot.appendingPathComponent("examples").path, toPath: directory + "/examples")
         var status: Int32 = 0
         for example in examples {
-            let result = try run("(exit \(status)); " + example.command, in: directory)
+            let result = try shell("(exit \(status)); " + example.command, in: directory)
             status = result.status
             let actual = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast()
                 + result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast()
@@ -106,40 +103,4 @@ enum DocExamples {
                 "\(example)\nexpected:\n\(example.expected.joined(separator: "\n"))\nprinted:\n\(actual.joined(separator: "\n"))")
         }
     }
-
-    private func run(_ command: String, in directory: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = binaryDirectory + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes at once: a command that fills one while the other is read would block.
-        nonisolated(unsafe) var stderr = Data()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            stderr = err.fileHandleForReading.readDataToEndOfFile()
-            done.signal()
-        }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
 }
-
-/// The folder of the `slipstream` built beside this test bundle.
-private let binaryDirectory: String = {
-    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<4 {
-        if FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("slipstream").path) { return folder.path }
-        folder = folder.deletingLastPathComponent()
-    }
-    return packageRoot.appendingPathComponent(".build/debug").path
-}()

@@ -4,38 +4,14 @@
 import Foundation
 import Testing
 
-private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
 private let example = packageRoot.appendingPathComponent("examples/xoss-morning-rides.json").path
 
 @Suite struct InputTests {
     /// The example's two summaries, as `summarize` writes them for the plain file.
     static let plain = try! sh("slipstream summarize '\(example)'").stdout
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs a shell command line with the built `slipstream` first on the PATH, in `directory`.
-    static func sh(_ command: String, in directory: String = NSTemporaryDirectory()) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = binaryDirectory + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    static func sh(_ command: String, in directory: String = NSTemporaryDirectory()) throws -> ShellResult {
+        try shell(command, in: directory)
     }
 
     static func scratch() throws -> String {
@@ -159,13 +135,3 @@ private let example = packageRoot.appendingPathComponent("examples/xoss-morning-
         #expect(String(decoding: line, as: UTF8.self).hasPrefix(#"{"metadata":{"summary_id":"first"}"#))
     }
 }
-
-/// The folder of the `slipstream` built beside this test bundle.
-private let binaryDirectory: String = {
-    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<4 {
-        if FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("slipstream").path) { return folder.path }
-        folder = folder.deletingLastPathComponent()
-    }
-    return packageRoot.appendingPathComponent(".build/debug").path
-}()
