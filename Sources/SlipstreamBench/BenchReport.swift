@@ -13,7 +13,8 @@ public struct BenchInput: Sendable {
         self.results = results
     }
 
-    func result(_ stage: BenchStage) -> StageResult? { results.first { $0.stage == stage && $0.failure == nil } }
+    /// The stage's result, when it was measured (it ran, and applies to this input).
+    func result(_ stage: BenchStage) -> StageResult? { results.first { $0.stage == stage && $0.isMeasured } }
 
     /// Throughput of `stage` divided by that of `reference`, when both ran.
     public func ratio(_ stage: BenchStage, to reference: BenchStage) -> Double? {
@@ -27,7 +28,7 @@ public enum BenchReport {
     public static func table(_ inputs: [BenchInput], iterations: Int) -> String {
         var text = ""
         for input in inputs {
-            let first = input.results.first { $0.failure == nil }
+            let first = input.results.first { $0.isMeasured }
             let megabytes = Double(first?.bytes ?? 0) / 1_000_000
             text += "\(input.name): \(fixed(megabytes, 1)) MB, median of \(iterations)\n"
             let header = ["stage", "MB/s", "samples/s", "peak RSS", "vs yajl no-op"]
@@ -35,6 +36,10 @@ public enum BenchReport {
             for result in input.results {
                 if let failure = result.failure {
                     rows.append([result.stage.rawValue, "failed: \(failure)", "", "", ""])
+                    continue
+                }
+                if let reason = result.notApplicable {
+                    rows.append([result.stage.rawValue, "n/a: \(reason)", "", "", ""])
                     continue
                 }
                 rows.append([
@@ -66,6 +71,7 @@ public enum BenchReport {
         var peak_rss_bytes: Int?
         var ratio_to_yajl_noop: Double?
         var error: String?
+        var not_applicable: String?
     }
 
     struct InputJSON: Encodable {
@@ -82,14 +88,14 @@ public enum BenchReport {
         var lines = ""
         for input in inputs {
             let stages = input.results.map { result in
-                let ran = result.failure == nil
+                let ran = result.isMeasured
                 return StageJSON(
                     stage: result.stage.rawValue, seconds: result.seconds, median_seconds: ran ? result.medianSeconds : nil,
                     bytes: result.bytes, activities: result.activities, samples: result.samples,
                     megabytes_per_second: ran ? result.megabytesPerSecond : nil,
                     samples_per_second: ran && result.samples > 0 ? result.samplesPerSecond : nil,
                     peak_rss_bytes: result.peakResidentBytes, ratio_to_yajl_noop: input.ratio(result.stage, to: .yajlNoOp),
-                    error: result.failure)
+                    error: result.failure, not_applicable: result.notApplicable)
             }
             let object = InputJSON(
                 input: input.name, iterations: iterations, stages: stages,

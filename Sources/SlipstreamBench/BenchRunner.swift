@@ -7,7 +7,7 @@ import Slipstream
 public enum BenchStage: String, CaseIterable, Sendable {
     /// yajl with callbacks that return at once: the ceiling for any design built on yajl.
     case yajlNoOp = "yajl no-op"
-    /// Parse into per-activity columns, no summaries.
+    /// Parse into per-activity columns, no summaries (for a FIT file: decode it into columns).
     case columns
     /// Columns, summaries and NDJSON output (discarded): what `slipstream summarize` does.
     case summarize
@@ -27,6 +27,11 @@ public struct StageResult: Sendable {
     public var peakResidentBytes: Int?
     /// Why the stage could not run (e.g. JSONDecoder rejected the payload).
     public var failure: String?
+    /// Why the stage does not apply to this input (a JSON stage, a FIT file).
+    public var notApplicable: String?
+
+    /// It ran and applies to the input.
+    public var isMeasured: Bool { failure == nil && notApplicable == nil && !seconds.isEmpty }
 
     /// The median iteration.
     public var medianSeconds: Double {
@@ -61,10 +66,25 @@ public struct BenchRunner: Sendable {
         return results
     }
 
-    /// Runs `stages` on `path`, each `iterations` times after one warm-up pass.
+    /// What the first bytes of the file say it is.
+    static func format(of path: String) -> InputFormat? {
+        guard let file = try? FileSource(path: path) else { return nil }
+        var head = [UInt8](repeating: 0, count: InputFormat.bytesToTell)
+        let count = (try? head.withUnsafeMutableBytes { (buffer) throws(SlipstreamError) in try file.read(into: buffer) }) ?? 0
+        return head.prefix(count).withUnsafeBytes { InputFormat.detect($0, isComplete: true) }
+    }
+
+    /// Runs `stages` on `path`, each `iterations` times after one warm-up pass. A FIT file runs the
+    /// stages that read any input (columns, summarize); the JSON-only ones say they do not apply.
     func run(path: String, stages: [BenchStage]) -> [StageResult] {
         var results: [StageResult] = []
+        let isFIT = Self.format(of: path) == .fit
         for stage in stages {
+            if isFIT && (stage == .yajlNoOp || stage == .jsonDecoder) {
+                results.append(
+                    StageResult(stage: stage, seconds: [], bytes: 0, samples: 0, activities: 0, notApplicable: "a JSON stage; this is a FIT file"))
+                continue
+            }
             ProcessMemory.resetPeak()
             var result = StageResult(stage: stage, seconds: [], bytes: 0, samples: 0, activities: 0)
             do {
