@@ -70,10 +70,10 @@ extension BatchJob {
         var format = told ?? .json
         // An empty tar is all zeros, with no magic to find: a name that says archive is believed
         // (libarchive reads a JSON file so named as one plain stream all the same).
-        if format == .json && NameKind(path) == .archive { format = .tar }
+        if format == .json || format == .binary, NameKind(path) == .archive { format = .tar }
         let reopens = path != "-" && FileSystem.kind(of: path) == .file
         switch format {
-        case .json, .fit:
+        case .json, .fit, .binary:  // binary: the stream says what it looks like
             let size = reopens ? FileSystem.size(of: path) : 0
             // A file is opened again by the worker that reads it; standard input goes on from its head.
             let replay = reopens ? nil : PrefixedSource(head, then: file)

@@ -40,7 +40,7 @@ public enum PayloadFiles {
         }
         let (_, format) = try BatchJob.readHead(try FileSource(path: path))
         switch format ?? .json {
-        case .json, .fit:
+        case .json, .fit, .binary:  // binary: the stream says what it looks like
             files.append(File(path: path, name: path, isTemporary: false))
         case .gzip, .zstd, .bzip2, .xz, .zip, .tar:
             let archive = try ArchiveReader(path: path, layout: .any)

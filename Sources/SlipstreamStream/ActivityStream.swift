@@ -120,6 +120,11 @@ public final class ActivityStream {
         switch format {
         case .json: decoder = TerraJSONDecoder(sink: self, source: source, limits: limits)
         case .fit: decoder = FITDecoder(sink: self, source: source, limits: limits, checksCRC: checksFITCRC)
+        case .binary:
+            finished = true
+            let looks = prefix.withUnsafeBytes { InputFormat.describeBinary($0) }
+            throw SlipstreamError(
+                .unsupportedFormat, "not Terra JSON or FIT: looks like \(looks)", source: source, byteOffset: 0)
         default:
             finished = true
             throw SlipstreamError(.unsupportedFormat, Self.explain(format), source: source, byteOffset: 0)

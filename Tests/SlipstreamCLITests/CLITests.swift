@@ -339,4 +339,13 @@ private func json(_ line: Substring) throws -> [String: Any] {
             #expect(script.status == 0 && script.stdout.contains("summarize") && script.stdout.contains("max-depth"), "\(shell)")
         }
     }
+
+    @Test func anInputThatIsNoPayloadSaysWhatItLooksLike() throws {
+        let dir = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]).write(to: URL(fileURLWithPath: dir + "/ride.png"))
+        let result = try run(["summarize", dir + "/ride.png"])
+        #expect(result.status == 65)
+        #expect(result.stderr.hasSuffix("/ride.png (byte 0): not Terra JSON or FIT: looks like a PNG image (first bytes 89 50 4E 47 0D 0A 1A 0A)\n"))
+    }
 }
