@@ -24,6 +24,8 @@ public final class FITDecoder: ActivityDecoder {
     public private(set) var bytesFed = 0
     public private(set) var payloadsBegun = 0
     private var filesEnded = 0
+    /// The current file failed its CRC: nothing of it is handed on (its bytes may be damaged anywhere).
+    private var failedCRC = false
 
     // The file being read.
     private var crc = FITCRC()
@@ -82,9 +84,9 @@ public final class FITDecoder: ActivityDecoder {
         do {
             while try step() {}
         } catch {
-            if error.kind != .notActivityPayload && !error.message.hasPrefix("file CRC") && !error.message.hasPrefix("header CRC") {
-                try handOnDecoded()  // what was decoded before the damage is kept
-            }
+            // What was decoded before damage at a known place is kept; a file that is no activity,
+            // or whose CRC says it is damaged somewhere, gives nothing.
+            if error.kind != .notActivityPayload && !failedCRC { try handOnDecoded() }
             state = .header
             throw error
         }
@@ -124,6 +126,7 @@ public final class FITDecoder: ActivityDecoder {
             var computed = FITCRC()
             computed.update(header.prefix(12))
             if stored != 0 && stored != computed.value {
+                failedCRC = true
                 throw failure("header CRC 0x\(hex(stored)) does not match its bytes' 0x\(hex(computed.value)) (--ignore-crc reads it anyway)", at: offset + 12)
             }
         }
@@ -144,6 +147,7 @@ public final class FITDecoder: ActivityDecoder {
         guard available >= 2 else { return false }
         let stored = UInt16(pending[position]) | UInt16(pending[position + 1]) << 8
         if checksCRC && stored != crc.value {
+            failedCRC = true
             throw failure(
                 "file CRC 0x\(hex(stored)) does not match its content's 0x\(hex(crc.value)) (--ignore-crc reads it anyway)", at: offset)
         }

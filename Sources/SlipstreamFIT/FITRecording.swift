@@ -260,6 +260,12 @@ struct FITRecording {
             try body(&activity)
             return 1
         }
+        // Records no session covers (a device recording before the start was pressed) are said, not lost silently.
+        let windows = sessions.map { (start: $0.startTime ?? times.first ?? 0, end: $0.endTime ?? times.last ?? 0) }
+        let outside = times.filter { time in !windows.contains { time >= $0.start && time <= $0.end } }.count
+        if outside > 0 {
+            notes.append(outside == 1 ? "1 record outside every session was left out" : "\(outside) records outside every session were left out")
+        }
         for session in sessions {
             let start = session.startTime ?? times.first ?? 0
             let end = session.endTime ?? times.last ?? start
