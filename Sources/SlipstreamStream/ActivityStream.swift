@@ -120,14 +120,9 @@ public final class ActivityStream {
         switch format {
         case .json: decoder = TerraJSONDecoder(sink: self, source: source, limits: limits)
         case .fit: decoder = FITDecoder(sink: self, source: source, limits: limits, checksCRC: checksFITCRC)
-        case .binary:
-            finished = true
-            let looks = prefix.withUnsafeBytes { InputFormat.describeBinary($0) }
-            throw SlipstreamError(
-                .unsupportedFormat, "not Terra JSON or FIT: looks like \(looks)", source: source, byteOffset: 0)
         default:
             finished = true
-            throw SlipstreamError(.unsupportedFormat, Self.explain(format), source: source, byteOffset: 0)
+            throw SlipstreamError(.unsupportedFormat, unreadable(format), source: source, byteOffset: 0)
         }
         self.decoder = decoder
         let bytes = prefix
@@ -137,11 +132,11 @@ public final class ActivityStream {
         }
     }
 
-    private static func explain(_ format: InputFormat) -> String {
-        switch format {
-        case .json, .fit: "\(format.rawValue)"
-        default: "looks like \(format.rawValue) data, not JSON: decompress or unpack it first (`slipstream batch` reads archives)"
-        }
+    /// Why the stream cannot read an input of this format: the stream reads one payload's bytes; the
+    /// commands (SlipstreamBatch) open archives and compressed files first.
+    private func unreadable(_ format: InputFormat) -> String {
+        if format == .binary { return "not Terra JSON or FIT: looks like " + prefix.withUnsafeBytes { InputFormat.describeBinary($0) } }
+        return "looks like \(format.rawValue) data, not Terra JSON or FIT: decompress or unpack it first (the slipstream commands read archives)"
     }
 
     /// Runs a decoder call; on an error, hands on what waited for a user and stops the stream.
