@@ -47,23 +47,30 @@ extension Summarizer {
     }
 
     /// The distance covered by cumulative distance samples, which count from the activity's start
-    /// (Terra's `distance_samples`, a FIT record's `distance`): the last value, and where the value
-    /// drops (a sensor or device reset) a new segment that counts from 0: 0, 100, 200, 50 -> 250.
+    /// (Terra's `distance_samples`, a FIT record's `distance`): the last value. A drop below half the
+    /// value before it is a reset (a sensor or device restarting), a new segment that counts from 0:
+    /// 0, 100, 200, 50 -> 250. A smaller step back is the device's rounding jitter (559.50, 559.49):
+    /// it adds nothing, and the count goes on from the higher value.
     public static func cumulativeDistance(_ values: some Collection<Double>) -> Double {
         var total = 0.0
-        var previous = 0.0
+        var reference = 0.0
         for value in values {
-            total += value >= previous ? value - previous : value
-            previous = value
+            total += meters(from: reference, to: value)
+            reference = isReset(from: reference, to: value) ? value : max(reference, value)
         }
         return total
     }
 
-    /// Each interval's meters between cumulative distance samples: the difference, or after a drop
-    /// (a reset) the new value.
+    static func isReset(from before: Double, to now: Double) -> Bool { now < before / 2 }
+
+    /// Meters from one cumulative value to the next, by the rules of ``cumulativeDistance(_:)``.
+    static func meters(from before: Double, to now: Double) -> Double {
+        isReset(from: before, to: now) ? now : max(0, now - before)
+    }
+
+    /// Each interval's meters between cumulative distance samples (see ``cumulativeDistance(_:)``).
     private static func metersBetweenDistances(_ i: Int, in column: SampleColumn) -> Double {
-        let (before, now) = (column.values[i - 1], column.values[i])
-        return now >= before ? now - before : now
+        meters(from: column.values[i - 1], to: column.values[i])
     }
 
     /// Consecutive position intervals whose speeds are replaced by their running median: a GPS fix

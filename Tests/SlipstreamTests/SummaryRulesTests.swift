@@ -150,6 +150,8 @@ import Testing
         #expect(Summarizer.cumulativeDistance([6.6, 10, 20]) == 20)
         #expect(Summarizer.cumulativeDistance([0, 100, 200, 50]) == 250)
         #expect(Summarizer.cumulativeDistance([0, 100, 0, 0, 30]) == 130)
+        // A centimetre back is the device's rounding, not a reset (a Garmin multisport file does this).
+        #expect(Summarizer.cumulativeDistance([559.5, 559.49, 560]) == 560)
         let s = try summary(#"{"distance_data":{"detailed":{"distance_samples":["#
             + [sample(0, #""distance_meters":0"#), sample(10, #""distance_meters":100"#), sample(20, #""distance_meters":200"#),
                sample(30, #""distance_meters":50"#)].joined(separator: ",") + "]}}}")
