@@ -100,7 +100,7 @@ enum BatchOutput {
     static func finalLine(_ r: BatchReport) -> String {
         let rate = r.seconds > 0 ? Double(r.bytes) / r.seconds / 1e6 : 0
         var text = "\(counted(r.payloads, "payload")), \(counted(r.activities, "activity", "activities")), \(r.failed) failed in \(formatted(r.seconds)) s (\(formatted(rate)) MB/s)"
-        if r.skipped > 0 { text += "; \(r.skipped) skipped (not .json, .ndjson, .json.gz or an archive)" }
+        if r.skipped > 0 { text += "; \(r.skipped) skipped (not .json, .ndjson, .fit, their .gz or an archive)" }
         if r.stoppedEarly { text += "; stopped early" }
         return text
     }

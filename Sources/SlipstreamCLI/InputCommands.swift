@@ -19,7 +19,7 @@ struct RunDefaults {
 
 /// The inputs and how they are read.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "Payload files, directories (walked for .json, .ndjson, .json.gz and archives), archives and gzip files, read by their content; '-' or nothing: standard input.")
+    @Argument(help: "Payload files, directories (walked for .json, .ndjson, .fit, their .gz and archives), archives and gzip files, read by their content; '-' or nothing: standard input.")
     var paths: [String] = []
 
     @Option(parsing: .unconditional, help: "Payloads read at once (default: 1 for summarize and columns, the number of cores for batch).")
@@ -129,8 +129,8 @@ struct Batch: ParsableCommand {
             The same as `summarize` but for its defaults: --jobs is the number of cores, each activity \
             carries slipstream.source (the file, or archive.tar.gz!member.json), a payload that fails \
             becomes an error record in the output as well as a line on standard error, and a final line \
-            says how it went. Directories are walked for .json, .ndjson, .json.gz and archives (.tar, \
-            .tar.gz, .tgz, .tar.zst, .tar.bz2, .tar.xz, .zip), whose .json, .ndjson and .json.gz \
+            says how it went. Directories are walked for .json, .ndjson, .fit, their .gz and archives (.tar, \
+            .tar.gz, .tgz, .tar.zst, .tar.bz2, .tar.xz, .zip), whose .json, .ndjson, .fit and .gz \
             members are decompressed straight into the parser; other names are skipped and counted.
             """)
 

@@ -200,7 +200,7 @@ private func json(_ line: Substring) throws -> [String: Any] {
         #expect(stderr.count == 2)
         #expect(stderr[0].hasPrefix("slipstream: \(dir)/broken.json:1:10 (byte 9): "))
         #expect(stderr[1].hasPrefix("slipstream: 2 payloads, 2 activities, 1 failed in "))
-        #expect(stderr[1].hasSuffix("MB/s); 1 skipped (not .json, .ndjson, .json.gz or an archive)"))
+        #expect(stderr[1].hasSuffix("MB/s); 1 skipped (not .json, .ndjson, .fit, their .gz or an archive)"))
 
         let quiet = try run(["batch", "--quiet", "--format", "csv", dir + "/good.json"])
         #expect(quiet.status == 0 && quiet.stderr.isEmpty)
