@@ -57,7 +57,7 @@ public enum Summarizer {
                     columns[.heartRate], maxHeartRate: maxHeartRate, bounds: options.heartRateZoneBounds,
                     weights: weights[Channel.heartRate.rawValue])
             } else {
-                summary.notes.append("heart rate zones left out: no max HR (give --max-hr, or the payload's user_max_hr_bpm)")
+                summary.notes.append("heart rate zones left out: no max HR, neither in the options nor in the payload (user_max_hr_bpm)")
             }
         }
         summary.normalizedPowerWatts = Metrics.normalizedPower(columns[.power])
