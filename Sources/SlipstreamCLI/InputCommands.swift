@@ -53,7 +53,7 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "No progress line and no final line (--no-stats).")
     var quiet = false
 
-    @Flag(help: "Read FIT files whose header or file CRC does not match (the data may be damaged).")
+    @Flag(help: "Read FIT files whose header or file CRC does not match (turns the check off; the data may be damaged).")
     var ignoreCRC = false
 
     func validate() throws {

@@ -127,7 +127,7 @@ public final class FITDecoder: ActivityDecoder {
             computed.update(header.prefix(12))
             if stored != 0 && stored != computed.value {
                 failedCRC = true
-                throw failure("header CRC 0x\(hex(stored)) does not match its bytes' 0x\(hex(computed.value)) (--ignore-crc reads it anyway)", at: offset + 12)
+                throw failure("header CRC 0x\(hex(stored)) does not match its bytes' 0x\(hex(computed.value)) (the check can be turned off to read it anyway)", at: offset + 12)
             }
         }
         crc = FITCRC()
@@ -149,7 +149,7 @@ public final class FITDecoder: ActivityDecoder {
         if checksCRC && stored != crc.value {
             failedCRC = true
             throw failure(
-                "file CRC 0x\(hex(stored)) does not match its content's 0x\(hex(crc.value)) (--ignore-crc reads it anyway)", at: offset)
+                "file CRC 0x\(hex(stored)) does not match its content's 0x\(hex(crc.value)) (the check can be turned off to read it anyway)", at: offset)
         }
         position += 2
         try handOnDecoded(complete: true)
