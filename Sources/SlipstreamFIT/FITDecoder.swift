@@ -272,6 +272,12 @@ public final class FITDecoder: ActivityDecoder {
                 recording.untimedRecords += 1
                 return
             }
+            // Records wait for the sessions at the end of the file: bound them as they arrive.
+            guard recording.recordCount < limits.maxSamplesPerChannel else {
+                throw SlipstreamError.limitExceeded(
+                    "more than \(limits.maxSamplesPerChannel) records in one FIT file (each holds a sample per channel)",
+                    limit: .maxSamplesPerChannel, source: source, byteOffset: start, jsonPath: nil)
+            }
             recording.record(message, at: time)
         case FITProfile.Message.event:
             if let time, message.integer(FITProfile.Event.event) == FITProfile.Event.timer,

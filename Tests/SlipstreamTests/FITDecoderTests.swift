@@ -179,6 +179,22 @@ import Testing
         }
     }
 
+    @Test func recordsAreBoundedAsTheyArriveNotWhenTheSessionsCome() {
+        var limits = ReadLimits()
+        limits.maxSamplesPerChannel = 2
+        var records: [ActivityRecord] = []
+        let stream = ActivityStream(source: "ride.fit", limits: limits) { records.append($0) }
+        #expect {
+            try Self.ride().withUnsafeBytes { try stream.feed($0) }
+            try stream.finish()
+        } throws: { error in
+            // The third record (after the 14-byte header, file_id, a timer event and two records) goes past it.
+            let error = error as? SlipstreamError
+            return error?.limit == .maxSamplesPerChannel && error?.byteOffset == 113
+        }
+        #expect(records.count == 1)  // the two records before it, as an activity without its session
+    }
+
     @Test func aWrongFileCRCIsReportedAndCanBeIgnored() throws {
         var bytes = Self.ride()
         bytes[bytes.count - 1] ^= 0xFF
