@@ -81,6 +81,18 @@ import Testing
         #expect(provider[.activitySeconds] == "20")
     }
 
+    @Test func preferProviderPutsTheDevicesTotalsInTerrasFields() throws {
+        let record = try #require(Self.decode(Self.ride()).records.first)
+        var out: [UInt8] = []
+        let writer = SummaryWriter(prefer: .provider, output: { out += $0 }, problem: { _ in })
+        try writer.activity(record)
+        let text = String(decoding: out, as: UTF8.self)
+        // The device's 110 bpm in Terra's field, ours (105) under slipstream.computed.
+        #expect(text.contains(#""heart_rate_data":{"summary":{"avg_hr_bpm":110,"#))
+        #expect(text.contains(#""computed":{"heart_rate_data":{"summary":{"avg_hr_bpm":105}"#))
+        #expect(text.contains(#""heart_rate_data.summary.avg_hr_bpm":"provider""#))
+    }
+
     @Test func bigEndianAndCompressedTimestampsReadTheSame() throws {
         let plain = try #require(Self.decode(Self.ride()).records.first)
         for bytes in [Self.ride(bigEndian: true), Self.ride(compressed: true), Self.ride(bigEndian: true, compressed: true)] {
