@@ -82,6 +82,11 @@ struct FITRecording {
     }
 
     mutating func timerEvent(type: Int64, at time: Int64) {
+        if !timerSeen, FITProfile.Event.stops.contains(type), let first = times.first, first < time {
+            // A stop before any start: the timer ran from the first record (a start event left unwritten).
+            timerEvent(type: FITProfile.Event.start, at: first)
+            for i in timers.indices { timers[i] = Double(times[i] - first) }
+        }
         if type == FITProfile.Event.start || FITProfile.Event.stops.contains(type) {
             timerEvents.append((time, type == FITProfile.Event.start))
         }

@@ -49,6 +49,9 @@ import Slipstream
         // Counted per stored sample: 754 heart rate, speed and distance, and 753 cadence.
         #expect(record.summary.timestampsWithoutOffset == 3 * 754 + 753)
         #expect(record.columns[.cadence].count == 753)
+        // Its first timer event is a stop: the timer ran from the first record. fitdecode's session:
+        // total_timer_time 3,772.75 s; the events: a stop at +681 s, a start at +791 s, a stop at +3,883 s.
+        #expect(record.summary.timerSeconds.map { abs($0 - 3_772.75) <= 5 } == true)
         let antfs = try #require(try Self.read("antfs-dump.63.fit").records.first)
         #expect(antfs.columns[.heartRate].count == 685)  // fitdecode: 686 records, 685 with heart rate
     }

@@ -177,6 +177,23 @@ import Testing
         #expect(record.summary.heartRate.mean == 130)
     }
 
+    @Test func aStopBeforeAnyStartMeansTheTimerRanFromTheFirstRecord() throws {
+        // No start event was written (as in fit-corpus's compressed-speed-distance.fit): records at
+        // 0, 10, 20 s, a stop at 20 s, a start at 50 s, records at 50 and 60 s.
+        var fit = FITEncoder()
+        fit.define(local: 0, global: 0, fields: [F(0, 0x00)])
+        fit.data(local: 0, [.integer(4)])
+        fit.define(local: 1, global: 21, fields: [F(253, 0x86), F(0, 0x00), F(1, 0x00)])
+        fit.define(local: 2, global: 20, fields: [F(253, 0x86), F(3, 0x02)])
+        for offset in [0, 10, 20] as [Int64] { fit.data(local: 2, [.integer(Self.start + offset), .integer(100)]) }
+        fit.data(local: 1, [.integer(Self.start + 20), .integer(0), .integer(4)])  // stop_all
+        fit.data(local: 1, [.integer(Self.start + 50), .integer(0), .integer(0)])
+        for offset in [50, 60] as [Int64] { fit.data(local: 2, [.integer(Self.start + offset), .integer(100)]) }
+        let record = try #require(Self.decode(fit.bytes).records.first)
+        #expect(record.columns[.heartRate].timers == [0, 10, 20, 20, 30])
+        #expect(record.summary.timerSeconds == 30)
+    }
+
     // MARK: - Hostile input
 
     @Test func aFileCutAnywhereEndsInALocatedErrorAndNeverCrashes() {
