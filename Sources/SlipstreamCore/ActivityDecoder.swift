@@ -28,6 +28,9 @@ public struct DecodedActivity: Sendable {
     /// when the input says when the timer stopped (FIT timer events): the last sample weighs no more
     /// than the time left to it.
     public var timerAtEnd: Double?
+    /// Seconds in motion, when the input says (a pool swim's active lengths, its rests at the wall
+    /// left out): they replace the moving time found from speeds, and average speed is distance over them.
+    public var movingSeconds: Double?
     /// What the decoder wants said about the activity (it joins the summary's notes).
     public var notes: [String] = []
     public var columns = ActivityColumns()
@@ -46,6 +49,7 @@ public struct DecodedActivity: Sendable {
         awaitsUser = false
         deviceData = nil
         timerAtEnd = nil
+        movingSeconds = nil
         notes.removeAll()
         columns.removeAll()
     }

@@ -26,6 +26,8 @@ public struct ActivityRecord: Sendable {
     public var endTime: Int64?
     /// The timer's value at the end, when the input said (``DecodedActivity/timerAtEnd``).
     public var timerAtEnd: Double?
+    /// Seconds in motion, when the input said (``DecodedActivity/movingSeconds``).
+    public var movingSeconds: Double?
 
     /// A decoded activity with its summary.
     public init(_ decoded: DecodedActivity, summary: ActivitySummary) {
@@ -42,6 +44,7 @@ public struct ActivityRecord: Sendable {
         startTime = decoded.startTime
         endTime = decoded.endTime
         timerAtEnd = decoded.timerAtEnd
+        movingSeconds = decoded.movingSeconds
     }
 }
 

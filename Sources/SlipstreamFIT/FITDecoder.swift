@@ -286,6 +286,13 @@ public final class FITDecoder: ActivityDecoder {
                 recording.timerEvent(type: type, at: time)
             }
         case FITProfile.Message.session: recording.session(message, at: time)
+        case FITProfile.Message.length:
+            guard recording.lengths.count < limits.maxSamplesPerChannel else {
+                throw SlipstreamError.limitExceeded(
+                    "more than \(limits.maxSamplesPerChannel) lengths in one FIT file", limit: .maxSamplesPerChannel, source: source,
+                    byteOffset: start, jsonPath: nil)
+            }
+            recording.length(message, at: time)
         case FITProfile.Message.deviceInfo: recording.deviceInfo(message)
         case FITProfile.Message.activity: recording.activity(message, at: time)
         case FITProfile.Message.fieldDescription: recording.fieldDescription(message)

@@ -14,6 +14,7 @@ package enum FITProfile {
         package static let event: UInt16 = 21
         package static let deviceInfo: UInt16 = 23
         package static let activity: UInt16 = 34
+        package static let length: UInt16 = 101
         package static let fieldDescription: UInt16 = 206
     }
 
@@ -53,6 +54,12 @@ package enum FITProfile {
     package enum DeviceInfo {
         package static let deviceIndex: UInt8 = 0, manufacturer: UInt8 = 2, serialNumber: UInt8 = 3, product: UInt8 = 4
         package static let softwareVersion: UInt8 = 5, hardwareVersion: UInt8 = 6, productName: UInt8 = 27
+    }
+
+    /// A pool swim's lengths: length_type 1 is active (swum), 0 idle (a rest at the wall).
+    package enum Length {
+        package static let startTime: UInt8 = 2, totalTimerTime: UInt8 = 4, lengthType: UInt8 = 12
+        package static let active: Int64 = 1
     }
 
     package enum Activity {

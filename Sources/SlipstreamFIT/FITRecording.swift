@@ -54,6 +54,8 @@ struct FITRecording {
     var lastCompressedDistance: Int?
 
     var sessions: [FITSession] = []
+    /// A pool swim's lengths: when each started, whether it was swum, its timer seconds.
+    var lengths: [(start: Int64, active: Bool, seconds: Double)] = []
     /// Record messages with no timestamp (none of their own, none before them): they cannot be placed.
     var untimedRecords = 0
     /// Records came in time order (they do, from every device seen so far): a session's are found by bisection.
@@ -146,6 +148,12 @@ struct FITRecording {
         timers.append(timerSeen ? timerAccumulated + (timerRunning ? Double(time - timerStartedAt) : 0) : .nan)
         for channel in values.indices { values[channel].append(sample[channel]) }
         longitudes.append(longitude)
+    }
+
+    mutating func length(_ message: FITMessage, at time: Int64?) {
+        typealias L = FITProfile.Length
+        guard let start = message.integer(L.startTime) ?? time, let milliseconds = message.number(L.totalTimerTime) else { return }
+        lengths.append((start, message.integer(L.lengthType) == L.active, milliseconds / 1000))
     }
 
     mutating func session(_ message: FITMessage, at time: Int64?) {
@@ -307,6 +315,9 @@ struct FITRecording {
         }
         let timerOrigin = indices.first.map { timers[$0] } ?? 0
         if let first = indices.first, !timers[first].isNaN, let timerEnd = timer(at: end) { activity.timerAtEnd = timerEnd - timerOrigin }
+        // A pool swim moves only in its active lengths (as its device counts average speed).
+        let swum = lengths.filter { $0.active && $0.start >= start && $0.start <= end }
+        if !swum.isEmpty { activity.movingSeconds = swum.reduce(0) { $0 + $1.seconds } }
         // Record distances count from the file's start: a session after another counts from the last
         // value before it (unless the device reset the counter for it).
         var distanceBase = 0.0

@@ -53,7 +53,7 @@ extension PayloadRouter {
         case .summaryID: activity.summaryID = String(decoding: text, as: UTF8.self)
         case .userID: userID = String(decoding: text, as: UTF8.self)
         case .provider: providerName = String(decoding: text, as: UTF8.self)
-        case .other, .timerEnd: break
+        case .other, .timerEnd, .movingSeconds: break
         }
     }
 
@@ -68,6 +68,7 @@ extension PayloadRouter {
             if key == "provider" { return .provider }
         case .extras:
             if key == "timer_end_seconds" { return .timerEnd }
+            if key == "moving_seconds" { return .movingSeconds }
         default: break
         }
         return .other

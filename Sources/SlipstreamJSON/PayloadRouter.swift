@@ -51,7 +51,7 @@ final class PayloadRouter {
     }
 
     enum CaptureTarget { case metadata, user, extras, provider(SummaryField) }
-    enum MetadataKey { case other, startTime, endTime, summaryID, userID, provider, timerEnd }
+    enum MetadataKey { case other, startTime, endTime, summaryID, userID, provider, timerEnd, movingSeconds }
 
     /// Returns the absolute input offset yajl is at; set by the decoder.
     var locate: () -> Int = { 0 }
@@ -281,6 +281,7 @@ final class PayloadRouter {
         if skipDepth > 0 { return true }
         if captureTarget != nil {
             if capture.depth == 1 && captureKey == .timerEnd { activity.timerAtEnd = NumberParser.parse(text) }
+            if capture.depth == 1 && captureKey == .movingSeconds { activity.movingSeconds = NumberParser.parse(text) }
             captured { $0.numberText(text) }
             return true
         }

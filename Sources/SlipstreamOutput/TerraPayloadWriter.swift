@@ -65,12 +65,19 @@ public final class TerraPayloadWriter: ActivityConsumer {
         // A recording's times are all UTC or all local (a FIT file counting from power-on).
         let stored = record.columns.columns.reduce(0) { $0 + $1.count }
         root.write(into: &writer, columns: record.columns, local: stored > 0 && record.columns.timestampsWithoutOffset == stored)
-        if let timerEnd = record.timerAtEnd {
-            // Slipstream's own, as Terra's shape has no word for when the device's timer stopped.
+        if record.timerAtEnd != nil || record.movingSeconds != nil {
+            // Slipstream's own, as Terra's shape has no word for when the device's timer stopped or
+            // for the seconds a swimmer swam.
             writer.key("slipstream")
             writer.beginObject()
-            writer.key("timer_end_seconds")
-            writer.number(timerEnd)
+            if let timerEnd = record.timerAtEnd {
+                writer.key("timer_end_seconds")
+                writer.number(timerEnd)
+            }
+            if let moving = record.movingSeconds {
+                writer.key("moving_seconds")
+                writer.number(moving)
+            }
             writer.endObject()
         }
         writer.endObject()

@@ -14,7 +14,8 @@ struct ActivityBuilder {
         guard summaries else { return ActivityRecord(activity, summary: ActivitySummary()) }
         var summary = Summarizer.summarize(
             activity.columns, startTime: activity.startTime, endTime: activity.endTime, options: options,
-            payloadMaxHeartRate: payloadMaxHeartRate(activity), timerEnd: activity.timerAtEnd)
+            payloadMaxHeartRate: payloadMaxHeartRate(activity), timerEnd: activity.timerAtEnd,
+            movingSeconds: activity.movingSeconds)
         summary.notes = activity.notes + summary.notes
         return ActivityRecord(activity, summary: summary)
     }

@@ -9,7 +9,7 @@ public enum Summarizer {
     /// UTC microseconds; `payloadMaxHeartRate` is the activity's own `user_max_hr_bpm`, if it had one.
     public static func summarize(
         _ columns: ActivityColumns, startTime: Int64?, endTime: Int64?, options: SummaryOptions = SummaryOptions(),
-        payloadMaxHeartRate: Double? = nil, timerEnd: Double? = nil
+        payloadMaxHeartRate: Double? = nil, timerEnd: Double? = nil, movingSeconds: Double? = nil
     ) -> ActivitySummary {
         var summary = ActivitySummary()
         // Each channel's weights once: the means, the zones, timer time and speeds all use them.
@@ -44,6 +44,10 @@ public enum Summarizer {
 
         summarizePositions(columns[.position], options: options, into: &summary)
         summarizeMotion(columns, speedWeights: weights[Channel.speed.rawValue], options: options, into: &summary)
+        if let movingSeconds, movingSeconds > 0 {
+            summary.movingSeconds = movingSeconds
+            if let meters = summary.distanceMeters { summary.averageSpeed = meters / movingSeconds }
+        }
 
         if let (gain, loss) = Metrics.elevationGainLoss(columns[.elevation].values, hysteresis: options.elevationHysteresis) {
             summary.elevationGainMeters = gain

@@ -4,6 +4,7 @@ import Testing
 @testable import Slipstream
 @testable import SlipstreamCore
 @testable import SlipstreamFIT
+import SlipstreamOutput
 
 /// The FIT decoder on files our encoder writes, so that every byte is known, and on hostile ones.
 @Suite struct FITDecoderTests {
@@ -192,6 +193,38 @@ import Testing
         let record = try #require(Self.decode(fit.bytes).records.first)
         #expect(record.columns[.heartRate].timers == [0, 10, 20, 20, 30])
         #expect(record.summary.timerSeconds == 30)
+    }
+
+    @Test func aPoolSwimMovesOnlyInItsActiveLengths() throws {
+        // 25 m in 30 s, 30 s of rest at the wall (an idle length), 25 m in 30 s: its device's average
+        // speed is 50 m / 60 s, not over the 90 s of timer.
+        var fit = FITEncoder()
+        fit.define(local: 0, global: 0, fields: [F(0, 0x00)])
+        fit.data(local: 0, [.integer(4)])
+        fit.define(local: 1, global: 21, fields: [F(253, 0x86), F(0, 0x00), F(1, 0x00)])
+        fit.define(local: 2, global: 20, fields: [F(253, 0x86), F(5, 0x86)])
+        fit.define(local: 3, global: 101, fields: [F(253, 0x86), F(2, 0x86), F(4, 0x86), F(12, 0x00)])
+        fit.data(local: 1, [.integer(Self.start), .integer(0), .integer(0)])
+        for (offset, centimeters) in [(0, 0), (30, 2500), (60, 2500), (90, 5000)] as [(Int64, Int64)] {
+            fit.data(local: 2, [.integer(Self.start + offset), .integer(centimeters)])
+        }
+        for (offset, active) in [(0, 1), (30, 0), (60, 1)] as [(Int64, Int64)] {
+            fit.data(local: 3, [.integer(Self.start + offset + 30), .integer(Self.start + offset), .integer(30_000), .integer(active)])
+        }
+        fit.data(local: 1, [.integer(Self.start + 90), .integer(0), .integer(4)])
+        let record = try #require(Self.decode(fit.bytes).records.first)
+        #expect(record.summary.timerSeconds == 90 && record.summary.distanceMeters == 50)
+        #expect(record.summary.movingSeconds == 60)
+        #expect(record.summary.averageSpeed == 50.0 / 60)
+
+        // convert carries the swum seconds under slipstream, so its JSON summarizes the same.
+        var json: [UInt8] = []
+        let writer = TerraPayloadWriter(output: { json += $0 }, problem: { _ in })
+        try writer.activity(record)
+        try writer.payloadEnded(user: nil)
+        #expect(String(decoding: json, as: UTF8.self).contains(#""slipstream":{"timer_end_seconds":90,"moving_seconds":60}"#))
+        let again = try #require(Self.decode(json).records.first)
+        #expect(again.summary.movingSeconds == 60 && again.summary.averageSpeed == 50.0 / 60)
     }
 
     // MARK: - Hostile input
