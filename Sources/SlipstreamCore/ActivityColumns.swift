@@ -120,9 +120,10 @@ public struct SampleColumn: Sendable {
             values = ContiguousArray(order.map { values[$0] })
             if !secondValues.isEmpty { secondValues = ContiguousArray(order.map { secondValues[$0] }) }
         }
-        guard times.count > 1 else { return }
-        var kept = 0
-        for i in times.indices {
+        // Most columns have no duplicate: find the first before moving anything.
+        guard let first = times.indices.dropLast().first(where: { times[$0 + 1] == times[$0] }) else { return }
+        var kept = first
+        for i in first..<times.count {
             if i + 1 < times.count && times[i + 1] == times[i] {
                 duplicates += 1
                 continue

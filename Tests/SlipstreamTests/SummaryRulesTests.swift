@@ -270,6 +270,19 @@ import Testing
         #expect(consumer.values == [1, 4, 3])
     }
 
+    @Test func duplicatesAfterAnOrderedStartKeepTheLastOfEachRun() throws {
+        // Already in order, duplicates only from the third sample on: 0, 1, 2, 2, 3, 4, 4, 4 s.
+        let s = try summary(heartRate([
+            (0, "100"), (1, "101"), (2, "102"), (2, "103"), (3, "104"), (4, "105"), (4, "106"), (4, "107"),
+        ]))
+        #expect(s.unsorted[Channel.heartRate.rawValue] == 0)
+        #expect(s.duplicates[Channel.heartRate.rawValue] == 3)
+        #expect(s.heartRate.count == 5)
+        #expect(s.heartRate.maximum == 107 && s.heartRate.minimum == 100)
+        // Kept: 100, 101, 103, 104, 107, one second apart, so equal weights.
+        #expect(close(s.heartRate.mean, (100 + 101 + 103 + 104 + 107) / 5.0))
+    }
+
     // MARK: position
 
     @Test func centerIsThePositionNearestTheMiddleInTime() throws {
