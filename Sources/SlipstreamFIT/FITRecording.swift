@@ -47,7 +47,11 @@ struct FITRecording {
     // channel (NaN: absent), longitude for position.
     var times: [Int64] = []
     var timers: [Double] = []
-    var values: [[Double]] = Array(repeating: [], count: Channel.allCases.count)
+    /// Record by record, a value per channel: record i's channel c is at i × channelCount + c.
+    var values: [Double] = []
+    static let channelCount = Channel.allCases.count
+
+    func value(_ channel: Channel, record i: Int) -> Double { values[i * Self.channelCount + channel.rawValue] }
     var longitudes: [Double] = []
     /// compressed_speed_distance's distance: 12 bits of 1/16 m that roll over, accumulated.
     var compressedDistance = 0.0
@@ -104,12 +108,16 @@ struct FITRecording {
 
     mutating func record(_ message: FITMessage, at time: Int64) {
         typealias R = FITProfile.Record
-        var sample = Array(repeating: Double.nan, count: Channel.allCases.count)
-        func set(_ channel: Channel, _ value: Double?) { if let value { sample[channel.rawValue] = value } }
+        // The record's values go straight into the table (no array per record).
+        let base = values.count
+        values.append(contentsOf: repeatElement(.nan, count: Self.channelCount))
+        func set(_ channel: Channel, _ value: Double?) { if let value { values[base + channel.rawValue] = value } }
+        /// Sets a channel that no standard field set (a developer field or packed value stands in).
+        func fill(_ channel: Channel, _ value: Double) { if values[base + channel.rawValue].isNaN { values[base + channel.rawValue] = value } }
         set(.heartRate, message.number(R.heartRate))
         set(.power, message.number(R.power))
         if let cadence = message.number(R.cadence) {
-            sample[Channel.cadence.rawValue] = cadence + (message.number(R.fractionalCadence).map { $0 / 128 } ?? 0)
+            set(.cadence, cadence + (message.number(R.fractionalCadence).map { $0 / 128 } ?? 0))
         }
         set(.speed, (message.number(R.enhancedSpeed) ?? message.number(R.speed)).map { $0 / 1000 })
         set(.distance, message.number(R.distance).map { $0 / 100 })
@@ -119,14 +127,14 @@ struct FITRecording {
             let b = packed.map(Int.init)
             let speed = b[0] | (b[1] & 0x0F) << 8
             let distance = (b[1] >> 4) | b[2] << 4
-            if sample[Channel.speed.rawValue].isNaN, speed != 0xFFF { sample[Channel.speed.rawValue] = Double(speed) / 100 }
+            if speed != 0xFFF { fill(.speed, Double(speed) / 100) }
             if let last = lastCompressedDistance { compressedDistance += Double((distance - last + 4096) % 4096) / 16 }
             lastCompressedDistance = distance
-            if sample[Channel.distance.rawValue].isNaN { sample[Channel.distance.rawValue] = compressedDistance }
+            fill(.distance, compressedDistance)
         }
         var longitude = Double.nan
         if let lat = message.integer(R.positionLat), let long = message.integer(R.positionLong) {
-            sample[Channel.position.rawValue] = Double(lat) * 180 / 2_147_483_648
+            set(.position, Double(lat) * 180 / 2_147_483_648)
             longitude = Double(long) * 180 / 2_147_483_648
         }
         for (key, meaning) in developerRecordFields {
@@ -135,18 +143,17 @@ struct FITRecording {
             else { continue }
             let value = raw / meaning.scale - meaning.offset
             switch meaning.field {
-            case R.heartRate: if sample[Channel.heartRate.rawValue].isNaN { sample[Channel.heartRate.rawValue] = value }
-            case R.power: if sample[Channel.power.rawValue].isNaN { sample[Channel.power.rawValue] = value }
-            case R.cadence: if sample[Channel.cadence.rawValue].isNaN { sample[Channel.cadence.rawValue] = value }
-            case R.speed: if sample[Channel.speed.rawValue].isNaN { sample[Channel.speed.rawValue] = value }
-            case R.temperature: if sample[Channel.temperature.rawValue].isNaN { sample[Channel.temperature.rawValue] = value }
+            case R.heartRate: fill(.heartRate, value)
+            case R.power: fill(.power, value)
+            case R.cadence: fill(.cadence, value)
+            case R.speed: fill(.speed, value)
+            case R.temperature: fill(.temperature, value)
             default: break
             }
         }
         if let last = times.last, time < last { inTimeOrder = false }
         times.append(time)
         timers.append(timerSeen ? timerAccumulated + (timerRunning ? Double(time - timerStartedAt) : 0) : .nan)
-        for channel in values.indices { values[channel].append(sample[channel]) }
         longitudes.append(longitude)
     }
 
@@ -322,9 +329,8 @@ struct FITRecording {
         // value before it (unless the device reset the counter for it).
         var distanceBase = 0.0
         if let first = indices.first {
-            let distances = values[Channel.distance.rawValue]
-            let before = distances[..<first].last { !$0.isNaN } ?? 0
-            let firstInSession = indices.lazy.map { distances[$0] }.first { !$0.isNaN } ?? 0
+            let before = (0..<first).reversed().lazy.map { value(.distance, record: $0) }.first { !$0.isNaN } ?? 0
+            let firstInSession = indices.lazy.map { value(.distance, record: $0) }.first { !$0.isNaN } ?? 0
             if firstInSession >= before { distanceBase = before }
         }
         for i in indices {
@@ -332,7 +338,7 @@ struct FITRecording {
             let time = seconds * 1_000_000
             let timer = timers[i].isNaN ? nil : timers[i] - timerOrigin
             for channel in Channel.allCases {
-                var value = values[channel.rawValue][i]
+                var value = value(channel, record: i)
                 guard !value.isNaN else { continue }
                 if channel == .distance { value -= distanceBase }
                 let longitude = channel == .position ? longitudes[i] : nil
