@@ -99,6 +99,15 @@ public struct SampleColumn: Sendable {
         secondValues.append(longitude)
     }
 
+    /// Room for `count` more samples when a decoder knows how many are coming (no regrowth copies);
+    /// `withSecondValues` for position's longitudes.
+    package mutating func reserveCapacity(forMore count: Int, withSecondValues: Bool) {
+        times.reserveCapacity(times.count + count)
+        timers.reserveCapacity(timers.count + count)
+        values.reserveCapacity(values.count + count)
+        if withSecondValues { secondValues.reserveCapacity(secondValues.count + count) }
+    }
+
     package mutating func removeAll() {
         times.removeAll(keepingCapacity: true)
         timers.removeAll(keepingCapacity: true)

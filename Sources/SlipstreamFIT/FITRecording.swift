@@ -333,6 +333,12 @@ struct FITRecording {
             let firstInSession = indices.lazy.map { value(.distance, record: $0) }.first { !$0.isNaN } ?? 0
             if firstInSession >= before { distanceBase = before }
         }
+        for channel in Channel.allCases {
+            let count = min(indices.count { !value(channel, record: $0).isNaN }, limits.maxSamplesPerChannel)
+            if count > 0 {
+                activity.columns.columns[channel.rawValue].reserveCapacity(forMore: count, withSecondValues: channel == .position)
+            }
+        }
         for i in indices {
             let (seconds, local) = resolve(times[i])
             let time = seconds * 1_000_000
