@@ -257,6 +257,13 @@ import SlipstreamOutput
         #expect(records.count == 1)  // the two records before it, as an activity without its session
     }
 
+    @Test func theCRCIsFITsCRC16() {
+        // The catalogue's check value of CRC-16/ARC, the CRC of the FIT SDK: "123456789" -> 0xBB3D.
+        var crc = FITCRC()
+        crc.update(Array("123456789".utf8))
+        #expect(crc.value == 0xBB3D)
+    }
+
     @Test func aWrongFileCRCIsReportedAndCanBeIgnored() throws {
         var bytes = Self.ride()
         bytes[bytes.count - 1] ^= 0xFF
