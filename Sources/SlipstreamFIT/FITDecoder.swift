@@ -296,6 +296,7 @@ public final class FITDecoder: ActivityDecoder {
         case FITProfile.Message.deviceInfo: recording.deviceInfo(message)
         case FITProfile.Message.activity: recording.activity(message, at: time)
         case FITProfile.Message.fieldDescription: recording.fieldDescription(message)
+        case FITProfile.Message.hr: recording.hrMessages += 1
         default: break
         }
     }
@@ -324,7 +325,11 @@ public final class FITDecoder: ActivityDecoder {
             throw error.source.isEmpty ? Self.located(error, source: source, at: offset) : error
         }
         if count == 0 && complete {
-            let why = recording.untimedNote ?? "the FIT file has no session and no record with a time"
+            let why = recording.untimedNote
+                ?? (recording.hrMessages > 0
+                    ? "the FIT file holds \(recording.hrMessages) hr messages and no session or record: heart rate a strap stored while it "
+                        + "could not send (as in a swim), sent afterwards, which Slipstream does not read yet"
+                    : "the FIT file has no session and no record with a time")
             sink.problem(SlipstreamError(.notActivityPayload, "no activity: \(why)", source: source, byteOffset: offset))
         }
         do {

@@ -15,6 +15,8 @@ package enum FITProfile {
         package static let deviceInfo: UInt16 = 23
         package static let activity: UInt16 = 34
         package static let length: UInt16 = 101
+        /// Heart rate a strap stored while it could not send (a swim), sent after the activity.
+        package static let hr: UInt16 = 132
         package static let fieldDescription: UInt16 = 206
     }
 

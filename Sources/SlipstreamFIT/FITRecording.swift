@@ -254,6 +254,9 @@ struct FITRecording {
     }
 
     /// What to say of records that could not be placed in time, if any.
+    /// `hr` messages: read by no rule yet, named when they are all a FIT file holds.
+    var hrMessages = 0
+
     var untimedNote: String? {
         untimedRecords == 0 ? nil : "\(untimedRecords) record messages without a timestamp were left out: nothing places them in time"
     }

@@ -264,6 +264,21 @@ import SlipstreamOutput
         #expect(crc.value == 0xBB3D)
     }
 
+    @Test func aFileOfHRMessagesAloneSaysWhatItHolds() {
+        // Garmin chains files of `hr` messages after a swim (fit-corpus's event_timestamp.fit): no
+        // file_id, no record, no session. Here, two hr messages.
+        var fit = FITEncoder()
+        fit.define(local: 0, global: 132, fields: [F(253, 0x86), F(6, 0x02)])
+        fit.data(local: 0, [.integer(Self.start), .integer(120)])
+        fit.data(local: 0, [.integer(Self.start + 1), .integer(121)])
+        let read = Self.decode(fit.bytes)
+        #expect(read.records.isEmpty && read.error == nil)
+        #expect(read.problems.map(\.message) == [
+            "no activity: the FIT file holds 2 hr messages and no session or record: heart rate a strap stored while it could not "
+                + "send (as in a swim), sent afterwards, which Slipstream does not read yet"
+        ])
+    }
+
     @Test func aWrongFileCRCIsReportedAndCanBeIgnored() throws {
         var bytes = Self.ride()
         bytes[bytes.count - 1] ^= 0xFF
