@@ -157,12 +157,19 @@ import SlipstreamOutput
         #expect(records.map(\.summaryID) == ["fit-1-1714800600-0", "fit-2-1714800600-0"])
     }
 
-    @Test func aPauseWeighsNothingOnTheTimer() throws {
+    /// An activity's file_id, then local type 1 defined as a timer event (timestamp, event,
+    /// event_type) and local type 2 as a record (timestamp and `field`).
+    static func eventsAndRecords(_ field: F) -> FITEncoder {
         var fit = FITEncoder()
         fit.define(local: 0, global: 0, fields: [F(0, 0x00)])
         fit.data(local: 0, [.integer(4)])
         fit.define(local: 1, global: 21, fields: [F(253, 0x86), F(0, 0x00), F(1, 0x00)])
-        fit.define(local: 2, global: 20, fields: [F(253, 0x86), F(3, 0x02)])
+        fit.define(local: 2, global: 20, fields: [F(253, 0x86), field])
+        return fit
+    }
+
+    @Test func aPauseWeighsNothingOnTheTimer() throws {
+        var fit = Self.eventsAndRecords(F(3, 0x02))  // heart rate
         fit.data(local: 1, [.integer(Self.start), .integer(0), .integer(0)])
         fit.data(local: 2, [.integer(Self.start), .integer(100)])
         fit.data(local: 2, [.integer(Self.start + 10), .integer(100)])
@@ -181,11 +188,7 @@ import SlipstreamOutput
     @Test func aStopBeforeAnyStartMeansTheTimerRanFromTheFirstRecord() throws {
         // No start event was written (as in fit-corpus's compressed-speed-distance.fit): records at
         // 0, 10, 20 s, a stop at 20 s, a start at 50 s, records at 50 and 60 s.
-        var fit = FITEncoder()
-        fit.define(local: 0, global: 0, fields: [F(0, 0x00)])
-        fit.data(local: 0, [.integer(4)])
-        fit.define(local: 1, global: 21, fields: [F(253, 0x86), F(0, 0x00), F(1, 0x00)])
-        fit.define(local: 2, global: 20, fields: [F(253, 0x86), F(3, 0x02)])
+        var fit = Self.eventsAndRecords(F(3, 0x02))  // heart rate
         for offset in [0, 10, 20] as [Int64] { fit.data(local: 2, [.integer(Self.start + offset), .integer(100)]) }
         fit.data(local: 1, [.integer(Self.start + 20), .integer(0), .integer(4)])  // stop_all
         fit.data(local: 1, [.integer(Self.start + 50), .integer(0), .integer(0)])
@@ -198,11 +201,7 @@ import SlipstreamOutput
     @Test func aPoolSwimMovesOnlyInItsActiveLengths() throws {
         // 25 m in 30 s, 30 s of rest at the wall (an idle length), 25 m in 30 s: its device's average
         // speed is 50 m / 60 s, not over the 90 s of timer.
-        var fit = FITEncoder()
-        fit.define(local: 0, global: 0, fields: [F(0, 0x00)])
-        fit.data(local: 0, [.integer(4)])
-        fit.define(local: 1, global: 21, fields: [F(253, 0x86), F(0, 0x00), F(1, 0x00)])
-        fit.define(local: 2, global: 20, fields: [F(253, 0x86), F(5, 0x86)])
+        var fit = Self.eventsAndRecords(F(5, 0x86))  // distance
         fit.define(local: 3, global: 101, fields: [F(253, 0x86), F(2, 0x86), F(4, 0x86), F(12, 0x00)])
         fit.data(local: 1, [.integer(Self.start), .integer(0), .integer(0)])
         for (offset, centimeters) in [(0, 0), (30, 2500), (60, 2500), (90, 5000)] as [(Int64, Int64)] {
