@@ -247,6 +247,16 @@ public final class FITDecoder: ActivityDecoder {
 
     // MARK: - Messages
 
+    /// Messages kept until the file's end are bounded as they arrive, by the sample limit: `count`
+    /// of `what` are kept already; the message at byte `start` would be one more.
+    private func bound(_ count: Int, _ what: String, at start: Int) throws(SlipstreamError) {
+        guard count < limits.maxSamplesPerChannel else {
+            throw .limitExceeded(
+                "more than \(limits.maxSamplesPerChannel) \(what)", limit: .maxSamplesPerChannel, source: source, byteOffset: start,
+                jsonPath: nil)
+        }
+    }
+
     private func handle(_ message: FITMessage, compressedTimestamp: Int64?, at start: Int) throws(SlipstreamError) {
         var time: Int64?
         if let compressedTimestamp {
@@ -273,11 +283,7 @@ public final class FITDecoder: ActivityDecoder {
                 return
             }
             // Records wait for the sessions at the end of the file: bound them as they arrive.
-            guard recording.recordCount < limits.maxSamplesPerChannel else {
-                throw SlipstreamError.limitExceeded(
-                    "more than \(limits.maxSamplesPerChannel) records in one FIT file (each holds a sample per channel)",
-                    limit: .maxSamplesPerChannel, source: source, byteOffset: start, jsonPath: nil)
-            }
+            try bound(recording.recordCount, "records in one FIT file (each holds a sample per channel)", at: start)
             recording.record(message, at: time)
         case FITProfile.Message.event:
             if let time, message.integer(FITProfile.Event.event) == FITProfile.Event.timer,
@@ -287,11 +293,7 @@ public final class FITDecoder: ActivityDecoder {
             }
         case FITProfile.Message.session: recording.session(message, at: time)
         case FITProfile.Message.length:
-            guard recording.lengths.count < limits.maxSamplesPerChannel else {
-                throw SlipstreamError.limitExceeded(
-                    "more than \(limits.maxSamplesPerChannel) lengths in one FIT file", limit: .maxSamplesPerChannel, source: source,
-                    byteOffset: start, jsonPath: nil)
-            }
+            try bound(recording.lengths.count, "lengths in one FIT file", at: start)
             recording.length(message, at: time)
         case FITProfile.Message.deviceInfo: recording.deviceInfo(message)
         case FITProfile.Message.activity: recording.activity(message, at: time)
