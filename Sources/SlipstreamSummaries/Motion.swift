@@ -3,9 +3,12 @@
 import SlipstreamCore
 
 extension Summarizer {
-    /// Speed (from speed samples, else distance samples, else positions), distance, moving time.
+    /// Speed (from speed samples, else distance samples, else positions), distance, moving time;
+    /// `movingSecondsFromInput` (a pool swim's active lengths) replaces the moving time and is what
+    /// average speed is over.
     static func summarizeMotion(
-        _ columns: ActivityColumns, speedWeights: ContiguousArray<Double>, options: SummaryOptions, into summary: inout ActivitySummary
+        _ columns: ActivityColumns, speedWeights: ContiguousArray<Double>, movingSecondsFromInput: Double?, options: SummaryOptions,
+        into summary: inout ActivitySummary
     ) {
         let distance = columns[.distance]
         let position = columns[.position]
@@ -41,7 +44,10 @@ extension Summarizer {
                 : speeds.reduce(0) { $0 + $1.speed } / Double(speeds.count)
             summary.averageSpeed = weightedMean
         }
-        if let meters = summary.distanceMeters, let seconds = summary.timerSeconds, seconds > 0 {
+        if let given = movingSecondsFromInput, given > 0 {
+            summary.movingSeconds = given
+            if let meters = summary.distanceMeters { summary.averageSpeed = meters / given }
+        } else if let meters = summary.distanceMeters, let seconds = summary.timerSeconds, seconds > 0 {
             summary.averageSpeed = meters / seconds
         }
     }

@@ -43,11 +43,9 @@ public enum Summarizer {
         }
 
         summarizePositions(columns[.position], options: options, into: &summary)
-        summarizeMotion(columns, speedWeights: weights[Channel.speed.rawValue], options: options, into: &summary)
-        if let movingSeconds, movingSeconds > 0 {
-            summary.movingSeconds = movingSeconds
-            if let meters = summary.distanceMeters { summary.averageSpeed = meters / movingSeconds }
-        }
+        summarizeMotion(
+            columns, speedWeights: weights[Channel.speed.rawValue], movingSecondsFromInput: movingSeconds, options: options,
+            into: &summary)
 
         if let (gain, loss) = Metrics.elevationGainLoss(columns[.elevation].values, hysteresis: options.elevationHysteresis) {
             summary.elevationGainMeters = gain
