@@ -280,8 +280,13 @@ final class PayloadRouter {
         events &+= 1
         if skipDepth > 0 { return true }
         if captureTarget != nil {
-            if capture.depth == 1 && captureKey == .timerEnd { activity.timerAtEnd = NumberParser.parse(text) }
-            if capture.depth == 1 && captureKey == .movingSeconds { activity.movingSeconds = NumberParser.parse(text) }
+            if capture.depth == 1 {
+                switch captureKey {
+                case .timerEnd: activity.timerAtEnd = NumberParser.parse(text)
+                case .movingSeconds: activity.movingSeconds = NumberParser.parse(text)
+                default: break
+                }
+            }
             captured { $0.numberText(text) }
             return true
         }
