@@ -344,7 +344,8 @@ import Testing
         for i in 0..<20 {
             try scratch.write("many/\(i < 10 ? "0" : "")\(i).json", Self.payload("r\(i)", (0..<200).map { 90 + ($0 * 13 + i) % 70 }))
         }
-        try scratch.run("sh", ["-c", "tar --sort=name -cf - many | gzip -6 > full.tgz"])
+        // Fixed times and owners: the same bytes, so the same damage, on every run.
+        try scratch.run("sh", ["-c", "tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - many | gzip -n -6 > full.tgz"])
         var data = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/full.tgz"))
         let size = data.count
         for k in (size / 2)..<(size / 2 + 16) { data[k] ^= 0xFF }
