@@ -119,12 +119,22 @@ public enum Timestamp {
             days -= 1
         }
         let (y, m, d) = civilFromDays(Int(days))
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
         let s = Int(secondOfDay)
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2)).\(pad(Int(us), 6))Z"
+    }
+
+    /// `format(microseconds:)` as the wall clock of a place `offsetSeconds` east of UTC, with that
+    /// offset written (`2024-05-04T07:30:00.000000+02:00`); nil offset writes local time, no suffix.
+    public static func format(microseconds: Int64, offsetSeconds: Int?) -> String {
+        guard let offset = offsetSeconds else { return String(format(microseconds: microseconds).dropLast()) }
+        let local = format(microseconds: microseconds + Int64(offset) * 1_000_000).dropLast()
+        let magnitude = abs(offset) / 60
+        return local + (offset < 0 ? "-" : "+") + pad(magnitude / 60, 2) + ":" + pad(magnitude % 60, 2)
+    }
+
+    private static func pad(_ v: Int, _ width: Int) -> String {
+        let s = String(v)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
     }
 
     private static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }

@@ -122,26 +122,7 @@ public final class TerraPayloadWriter: ActivityConsumer {
 
         private func writeSamples(_ column: SampleColumn, _ schema: ChannelSchema, local: Bool, into writer: inout JSONWriter) {
             writer.beginArray()
-            for i in 0..<column.count {
-                writer.beginObject()
-                writer.key("timestamp")
-                let time = Timestamp.format(microseconds: column.times[i])
-                writer.string(local ? String(time.dropLast()) : time)
-                writer.key(schema.valueKey)
-                if schema.isCoordinate {
-                    writer.beginArray()
-                    writer.number(column.values[i])
-                    writer.number(column.secondValues[i])
-                    writer.endArray()
-                } else {
-                    writer.number(column.values[i])
-                }
-                if !column.timers[i].isNaN {
-                    writer.key("timer_duration_seconds")
-                    writer.number(column.timers[i])
-                }
-                writer.endObject()
-            }
+            for i in 0..<column.count { SampleWriter.write(column, at: i, schema: schema, times: local ? .local : .utc, into: &writer) }
             writer.endArray()
         }
     }
