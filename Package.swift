@@ -13,6 +13,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -53,6 +61,21 @@ let package = Package(
                 "SlipstreamBatch",
             ]
         ),
+        // `slipstream serve`: the integration as an HTTP service (keys, users, ingest, storage, historical API).
+        .target(
+            name: "SlipstreamService",
+            dependencies: [
+                "Slipstream",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "SlipstreamBench",
             dependencies: ["Slipstream"]
@@ -62,6 +85,7 @@ let package = Package(
             dependencies: [
                 "Slipstream",
                 "SlipstreamBench",
+                "SlipstreamService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +96,13 @@ let package = Package(
                 "SlipstreamOutput", "SlipstreamBatch",
             ],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "SlipstreamServiceTests",
+            dependencies: [
+                "Slipstream", "SlipstreamService",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "SlipstreamCLITests",

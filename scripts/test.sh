@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Installs what is missing, runs the whole test suite, then checks the FIT decoder against an
-# independent one (fitdecode, from PyPI, in a virtual environment this script creates).
+# Installs what is missing, runs the whole test suite (the service's storage tests against SQLite
+# and against a throwaway PostgreSQL this script starts, unless SLIPSTREAM_TEST_POSTGRES names one),
+# then checks the FIT decoder against an independent one (fitdecode, from PyPI, in a virtual
+# environment this script creates).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
-swift test "$@"
+if [ -n "${SLIPSTREAM_TEST_POSTGRES:-}" ]; then
+    swift test "$@"
+else
+    scripts/with-postgres.sh swift test "$@"
+fi
 
 venv=.build/checkers-venv
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import fitdecode' 2>/dev/null; then

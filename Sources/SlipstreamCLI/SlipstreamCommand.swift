@@ -3,17 +3,17 @@ import Slipstream
 import SlipstreamBench
 
 @main
-struct SlipstreamCommand: ParsableCommand {
+struct SlipstreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipstream",
-        abstract: "Summarize Terra Activity payloads (workouts from wearables), streaming, in bounded memory.",
+        abstract: "Summarize Terra Activity payloads and FIT recordings (workouts from wearables), streaming, in bounded memory; or serve them as Terra's API.",
         discussion: """
             Exit codes: 0 ok, 64 usage, 65 bad input data (malformed JSON, not an activity payload, \
             a limit exceeded, a damaged archive; batch: any payload failed), 66 input not found or \
             unreadable, 74 output error.
             """,
         version: "0.1.0",
-        subcommands: [Summarize.self, Batch.self, Columns.self, Convert.self, Generate.self, Bench.self]
+        subcommands: [Summarize.self, Batch.self, Columns.self, Convert.self, Generate.self, Bench.self, Serve.self, Developers.self]
     )
 }
 

@@ -127,7 +127,7 @@ public final class SummaryWriter: ActivityConsumer {
 
     /// Encodes one record as a Terra Activity object (see the file comment). With `prefer` provider,
     /// a value the payload carried fills its Terra field and ours goes under `slipstream.computed`.
-    static func encode(
+    package static func encode(
         _ record: ActivityRecord, prefer: SummaryOptions.Preference = .computed, source: String? = nil, into writer: inout JSONWriter
     ) {
         let summary = record.summary

@@ -1,0 +1,121 @@
+// `slipstream serve` and `slipstream developers`: the service's commands. Every command that opens
+// the database creates and migrates its schema.
+
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SlipstreamService
+
+struct DatabaseOption: ParsableArguments {
+    @Option(help: "A file path or sqlite:PATH (SQLite), or postgres://USER[:PASS]@HOST[:PORT]/DB; default $SLIPSTREAM_DATABASE, else slipstream.sqlite.")
+    var database: String?
+
+    func open() async throws -> any Storage {
+        do {
+            return try await DatabaseLocation(database).open()
+        } catch let error as StorageError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Xoss integration as an HTTP service: Terra's API for keys, users, ingest and history.",
+        discussion: """
+            SIGTERM or SIGINT stops taking connections, lets requests in flight finish, then exits 0. \
+            TLS belongs to a reverse proxy in front (README).
+            """)
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one; the log says which).") var port = 8080
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "Ingest and webhook bodies longer than this many bytes are answered 413.") var maxBodyBytes = 256 << 20
+    @Option(help: "Seconds a terra-signature timestamp may be away from now.") var signatureTolerance: Int64 = 300
+    @Option(help: "Seconds an idle connection is kept open.") var idleTimeout: Int64 = 60
+    @Option(help: "The URL users reach this server at (for auth_url); default http://HOST:PORT.") var publicURL: String?
+
+    func run() async throws {
+        var settings = ServiceSettings()
+        settings.host = host
+        settings.port = port
+        settings.maxBodyBytes = maxBodyBytes
+        settings.signatureToleranceSeconds = signatureTolerance
+        settings.idleTimeoutSeconds = idleTimeout
+        settings.publicURL = publicURL
+        var logger = Logger(label: "slipstream")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let server = SlipstreamServer(storage: try await database.open(), settings: settings)
+        try await server.application(logger: logger).runService()
+    }
+}
+
+struct Developers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create and list developers (API keys, webhook URLs).",
+        subcommands: [Create.self, List.self, RotateKey.self, SetWebhook.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a developer; prints {\"dev_id\",\"api_key\",\"webhook_signing_secret\"}. The API key is shown only once.")
+        @Option(help: "The developer's name.") var name: String
+        @Option(help: "Where their webhooks go.") var webhookURL: String?
+        @Option(help: "The secret Terra signs its pushes to /webhooks/terra/{dev_id} with.") var terraSigningSecret: String?
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let storage = try await database.open()
+            let (developer, key) = Developer.new(name: name, webhookURL: webhookURL, terraSigningSecret: terraSigningSecret)
+            try await storage.insertDeveloper(developer)
+            print(jsonObject([("dev_id", developer.id), ("api_key", key), ("webhook_signing_secret", developer.webhookSigningSecret)]))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One JSON line per developer (no keys: they are kept as hashes).")
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            for d in try await database.open().developers() {
+                print(jsonObject([("dev_id", d.id), ("name", d.name), ("webhook_url", d.webhookURL), ("created_at", ISO8601DateFormatter().string(from: d.createdAt))]))
+            }
+        }
+    }
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a developer a new API key (the old one stops working); prints it once.")
+        @Argument(help: "The developer's id.") var devID: String
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let key = Credentials.newAPIKey()
+            guard try await database.open().updateDeveloper(id: devID, apiKeyHash: Credentials.hash(apiKey: key), webhookURL: nil) else {
+                throw ValidationError("no developer \(devID)")
+            }
+            print(jsonObject([("dev_id", devID), ("api_key", key)]))
+        }
+    }
+
+    struct SetWebhook: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set (or with no URL, remove) a developer's webhook URL.")
+        @Argument(help: "The developer's id.") var devID: String
+        @Argument(help: "The URL; omit to remove.") var url: String?
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            guard try await database.open().updateDeveloper(id: devID, apiKeyHash: nil, webhookURL: .some(url)) else {
+                throw ValidationError("no developer \(devID)")
+            }
+        }
+    }
+}
+
+/// A one-line JSON object of string (or null) members.
+private func jsonObject(_ members: [(String, String?)]) -> String {
+    func quoted(_ text: String) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+    }
+    return "{" + members.map { quoted($0.0) + ":" + ($0.1.map(quoted) ?? "null") }.joined(separator: ",") + "}"
+}

@@ -1,0 +1,52 @@
+// The tables of both databases: one text, with the two words they spell differently filled in.
+
+import Foundation
+
+enum SQLDialect { case sqlite, postgres }
+
+enum SQLSchema {
+    static func version1(_ dialect: SQLDialect) -> [String] {
+        let bytes = dialect == .sqlite ? "BLOB" : "BYTEA"
+        let serial = dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"
+        return version1Template.map { $0.replacingOccurrences(of: "BYTEA", with: bytes).replacingOccurrences(of: "SERIAL_KEY", with: serial) }
+    }
+
+    private static let version1Template = [
+        """
+        CREATE TABLE developers (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, api_key_hash BYTEA NOT NULL, webhook_url TEXT,
+            webhook_signing_secret TEXT NOT NULL, terra_signing_secret TEXT, created_at BIGINT NOT NULL)
+        """,
+        """
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY, developer_id TEXT NOT NULL REFERENCES developers(id), provider TEXT NOT NULL,
+            reference_id TEXT, created_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX users_by_developer ON users (developer_id, reference_id)",
+        """
+        CREATE TABLE activities (
+            user_id TEXT NOT NULL REFERENCES users(id), summary_id TEXT NOT NULL, start_time BIGINT NOT NULL,
+            end_time BIGINT NOT NULL, utc_offset_seconds INTEGER, summary BYTEA NOT NULL,
+            PRIMARY KEY (user_id, summary_id))
+        """,
+        "CREATE INDEX activities_by_start ON activities (user_id, start_time, summary_id)",
+        """
+        CREATE TABLE activity_samples (
+            user_id TEXT NOT NULL, summary_id TEXT NOT NULL, channel INTEGER NOT NULL, data BYTEA NOT NULL,
+            PRIMARY KEY (user_id, summary_id, channel),
+            FOREIGN KEY (user_id, summary_id) REFERENCES activities (user_id, summary_id))
+        """,
+        """
+        CREATE TABLE outbox (
+            id SERIAL_KEY, developer_id TEXT NOT NULL, user_id TEXT NOT NULL, kind TEXT NOT NULL,
+            summary_id TEXT, reference TEXT, created_at BIGINT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX outbox_pending ON outbox (status, next_attempt_at)",
+        """
+        CREATE TABLE events (
+            id SERIAL_KEY, developer_id TEXT NOT NULL, type TEXT NOT NULL, body BYTEA NOT NULL,
+            received_at BIGINT NOT NULL)
+        """,
+    ]
+}

@@ -1,0 +1,232 @@
+// Storage in one SQLite file through GRDB (the only file that imports it): WAL, synchronous=FULL so
+// that a commit that returned survives a crash, versioned migrations run on open.
+
+import Foundation
+import GRDB
+import SlipstreamCore
+
+public final class SQLiteStorage: Storage {
+    private let pool: DatabasePool
+
+    /// Opens (creating and migrating) the database at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1-developers-users-activities-outbox") { db in
+            for statement in SQLSchema.version1(.sqlite) { try db.execute(sql: statement) }
+        }
+        return migrator
+    }
+
+    // MARK: Developers
+
+    public func insertDeveloper(_ d: Developer) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO developers (id, name, api_key_hash, webhook_url, webhook_signing_secret, terra_signing_secret, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [d.id, d.name, Data(d.apiKeyHash), d.webhookURL, d.webhookSigningSecret, d.terraSigningSecret, micros(d.createdAt)])
+        }
+    }
+
+    public func developer(id: String) async throws -> Developer? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM developers WHERE id = ?", arguments: [id]).map(Self.developer)
+        }
+    }
+
+    public func developers() async throws -> [Developer] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM developers ORDER BY created_at, id").map(Self.developer)
+        }
+    }
+
+    public func updateDeveloper(id: String, apiKeyHash: [UInt8]?, webhookURL: String??) async throws -> Bool {
+        try await pool.write { db in
+            if let apiKeyHash {
+                try db.execute(sql: "UPDATE developers SET api_key_hash = ? WHERE id = ?", arguments: [Data(apiKeyHash), id])
+            }
+            if let webhookURL {
+                try db.execute(sql: "UPDATE developers SET webhook_url = ? WHERE id = ?", arguments: [webhookURL, id])
+            }
+            return try Bool.fetchOne(db, sql: "SELECT 1 FROM developers WHERE id = ?", arguments: [id]) ?? false
+        }
+    }
+
+    private static func developer(_ row: Row) -> Developer {
+        Developer(
+            id: row["id"], name: row["name"], apiKeyHash: [UInt8](row["api_key_hash"] as Data),
+            webhookURL: row["webhook_url"], webhookSigningSecret: row["webhook_signing_secret"],
+            terraSigningSecret: row["terra_signing_secret"], createdAt: date(row["created_at"]))
+    }
+
+    // MARK: Users
+
+    public func insertUser(_ user: ServiceUser) async throws {
+        try await pool.write { db in try Self.insert(user, db) }
+    }
+
+    private static func insert(_ u: ServiceUser, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO users (id, developer_id, provider, reference_id, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [u.id, u.developerID, u.provider, u.referenceID, micros(u.createdAt)])
+    }
+
+    public func user(id: String, developerID: String) async throws -> ServiceUser? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND developer_id = ?", arguments: [id, developerID]).map(Self.user)
+        }
+    }
+
+    public func users(developerID: String, referenceID: String?) async throws -> [ServiceUser] {
+        try await pool.read { db in
+            if let referenceID {
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM users WHERE developer_id = ? AND reference_id = ? ORDER BY created_at, id",
+                    arguments: [developerID, referenceID]
+                ).map(Self.user)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM users WHERE developer_id = ? ORDER BY created_at, id", arguments: [developerID])
+                .map(Self.user)
+        }
+    }
+
+    public func deleteUser(id: String, developerID: String) async throws -> Bool {
+        try await pool.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ? AND developer_id = ?", arguments: [id, developerID]) != nil
+            else { return false }
+            try db.execute(sql: "DELETE FROM outbox WHERE user_id = ? AND status = 'pending'", arguments: [id])
+            try db.execute(sql: "DELETE FROM activity_samples WHERE user_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM activities WHERE user_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id])
+            return true
+        }
+    }
+
+    private static func user(_ row: Row) -> ServiceUser {
+        ServiceUser(
+            id: row["id"], developerID: row["developer_id"], provider: row["provider"], referenceID: row["reference_id"],
+            createdAt: date(row["created_at"]))
+    }
+
+    // MARK: Activities
+
+    public func store(_ activities: [StoredActivity], newUsers: [ServiceUser], developerID: String) async throws {
+        try await pool.write { db in
+            for newUser in newUsers {
+                let owner = try String.fetchOne(db, sql: "SELECT developer_id FROM users WHERE id = ?", arguments: [newUser.id])
+                if owner == nil { try Self.insert(newUser, db) } else if owner != developerID { throw StorageError.userOwnedElsewhere(newUser.id) }
+            }
+            let now = micros(Date())
+            for a in activities {
+                try db.execute(
+                    sql: "DELETE FROM activity_samples WHERE user_id = ? AND summary_id = ?", arguments: [a.userID, a.summaryID])
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO activities (user_id, summary_id, start_time, end_time, utc_offset_seconds, summary)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [a.userID, a.summaryID, a.startTime, a.endTime, a.utcOffsetSeconds, Data(a.summaryJSON)])
+                for samples in a.samples {
+                    try db.execute(
+                        sql: "INSERT INTO activity_samples (user_id, summary_id, channel, data) VALUES (?, ?, ?, ?)",
+                        arguments: [a.userID, a.summaryID, samples.channel.rawValue, Data(samples.bytes)])
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (developer_id, user_id, kind, summary_id, created_at, next_attempt_at)
+                        VALUES (?, ?, 'activity', ?, ?, ?)
+                        """,
+                    arguments: [developerID, a.userID, a.summaryID, now, now])
+            }
+        }
+    }
+
+    public func activities(
+        userID: String, from: Int64, to: Int64, after cursor: ActivityCursor?, limit: Int, withSamples: Bool
+    ) async throws -> [StoredActivity] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM activities WHERE user_id = ? AND start_time >= ? AND start_time < ?
+                    AND (start_time > ? OR (start_time = ? AND summary_id > ?))
+                    ORDER BY start_time, summary_id LIMIT ?
+                    """,
+                arguments: [
+                    userID, from, to, cursor?.startTime ?? Int64.min, cursor?.startTime ?? Int64.min, cursor?.summaryID ?? "", limit,
+                ])
+            return try rows.map { row in
+                var activity = StoredActivity(
+                    userID: row["user_id"], summaryID: row["summary_id"], startTime: row["start_time"], endTime: row["end_time"],
+                    utcOffsetSeconds: row["utc_offset_seconds"], summaryJSON: [UInt8](row["summary"] as Data), samples: [])
+                if withSamples {
+                    activity.samples = try Row.fetchAll(
+                        db, sql: "SELECT channel, data FROM activity_samples WHERE user_id = ? AND summary_id = ? ORDER BY channel",
+                        arguments: [activity.userID, activity.summaryID]
+                    ).map { sample in
+                        guard let channel = Channel(rawValue: sample["channel"]) else { throw StorageError.corrupt("unknown channel") }
+                        return ChannelSamples(channel: channel, bytes: [UInt8](sample["data"] as Data))
+                    }
+                }
+                return activity
+            }
+        }
+    }
+
+    public func queueHistorical(developerID: String, userID: String, from: Int64, to: Int64, reference: String) async throws -> Int {
+        try await pool.write { db in
+            let now = micros(Date())
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox (developer_id, user_id, kind, summary_id, reference, created_at, next_attempt_at)
+                    SELECT ?, user_id, 'historical', summary_id, ?, ?, ? FROM activities
+                    WHERE user_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time, summary_id
+                    """,
+                arguments: [developerID, reference, now, now, userID, from, to])
+            return db.changesCount
+        }
+    }
+
+    public func recordEvent(developerID: String, type: String, body: [UInt8]) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO events (developer_id, type, body, received_at) VALUES (?, ?, ?, ?)",
+                arguments: [developerID, type, Data(body), micros(Date())])
+        }
+    }
+
+    public func pendingMessages(developerID: String, limit: Int) async throws -> [OutboxMessage] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM outbox WHERE developer_id = ? AND status = 'pending' ORDER BY id LIMIT ?",
+                arguments: [developerID, limit]
+            ).map { row in
+                OutboxMessage(
+                    developerID: row["developer_id"], userID: row["user_id"], kind: OutboxMessage.Kind(rawValue: row["kind"]) ?? .activity,
+                    summaryID: row["summary_id"], reference: row["reference"])
+            }
+        }
+    }
+
+    public func integrityProblem() async throws -> String? {
+        try await pool.read { db in
+            let result = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            return result == ["ok"] ? nil : result.joined(separator: "; ")
+        }
+    }
+}
+
+private func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+private func date(_ micros: Int64) -> Date { Date(timeIntervalSince1970: Double(micros) / 1_000_000) }

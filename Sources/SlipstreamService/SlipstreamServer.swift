@@ -1,0 +1,45 @@
+// `slipstream serve`: the routes of Terra's API that the Xoss integration answers, on one storage.
+//
+//     POST   /v2/auth/authenticateUser     GET /v2/userInfo     GET /v2/subscriptions
+//     DELETE /v2/auth/deauthenticateUser   POST /v2/ingest      GET /v2/activity
+//     POST   /webhooks/terra/{dev_id}      GET /auth/connected  GET /healthz
+
+import Foundation
+import Hummingbird
+import Logging
+
+public struct SlipstreamServer: Sendable {
+    public let storage: any Storage
+    public let settings: ServiceSettings
+
+    public init(storage: any Storage, settings: ServiceSettings) {
+        self.storage = storage
+        self.settings = settings
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in ServiceJSON.response { ServiceJSON.statusObject(&$0) } }
+        router.get("/auth/connected") { request, _ in connectedPage(request) }
+        let v2 = router.group("v2")
+        v2.post("auth/authenticateUser") { request, _ in try await authenticateUser(request) }
+        v2.get("userInfo") { request, _ in try await userInfo(request) }
+        v2.get("subscriptions") { request, _ in try await subscriptions(request) }
+        v2.delete("auth/deauthenticateUser") { request, _ in try await deauthenticateUser(request) }
+        v2.post("ingest") { request, _ in try await ingest(request) }
+        v2.get("activity") { request, _ in try await activity(request) }
+        router.post("/webhooks/terra/:dev_id") { request, context in
+            try await terraWebhook(request, developerID: context.parameters.require("dev_id"))
+        }
+        return router
+    }
+
+    /// The application, listening where the settings say.
+    public func application(logger: Logger) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(settings.idleTimeoutSeconds))),
+            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "slipstream"),
+            logger: logger)
+    }
+}

@@ -1,0 +1,43 @@
+// The one storage protocol: SQLite (SQLiteStorage, the embedded default) and PostgreSQL implement it,
+// and one test suite runs against both. Every method is one transaction.
+
+/// Everything the service keeps. A write that returns has been committed durably.
+public protocol Storage: Sendable {
+    // Developers
+    func insertDeveloper(_ developer: Developer) async throws
+    func developer(id: String) async throws -> Developer?
+    func developers() async throws -> [Developer]
+    /// False when there is no such developer.
+    func updateDeveloper(id: String, apiKeyHash: [UInt8]?, webhookURL: String??) async throws -> Bool
+
+    // Users
+    func insertUser(_ user: ServiceUser) async throws
+    /// The user when it belongs to `developerID`; nil for an unknown id and for another developer's.
+    func user(id: String, developerID: String) async throws -> ServiceUser?
+    func users(developerID: String, referenceID: String?) async throws -> [ServiceUser]
+    /// Deletes the user, their activities and their pending messages; false when there was no such user.
+    func deleteUser(id: String, developerID: String) async throws -> Bool
+
+    /// Stores (or replaces, by user and summary id) the activities of one request, creating those of
+    /// `newUsers` that are absent first, and queues one outbox message per activity: all or nothing.
+    /// Throws ``StorageError/userOwnedElsewhere(_:)`` when one of `newUsers` is another developer's.
+    func store(_ activities: [StoredActivity], newUsers: [ServiceUser], developerID: String) async throws
+
+    /// A user's activities whose start time is in [`from`, `to`), after `cursor`, in start-time order.
+    func activities(
+        userID: String, from: Int64, to: Int64, after cursor: ActivityCursor?, limit: Int, withSamples: Bool
+    ) async throws -> [StoredActivity]
+
+    /// Queues the answer of a historical request: one `historical` message per activity in range.
+    /// Returns how many were queued.
+    func queueHistorical(developerID: String, userID: String, from: Int64, to: Int64, reference: String) async throws -> Int
+
+    /// Records a Terra event that is not an activity (`auth`, `deauth`, …), as received.
+    func recordEvent(developerID: String, type: String, body: [UInt8]) async throws
+
+    /// Messages waiting in the outbox, oldest first (for the delivery worker and for tests).
+    func pendingMessages(developerID: String, limit: Int) async throws -> [OutboxMessage]
+
+    /// Runs the database's own consistency check; nil when it passes, else what it reported.
+    func integrityProblem() async throws -> String?
+}

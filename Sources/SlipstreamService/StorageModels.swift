@@ -1,0 +1,104 @@
+// What the service stores: developers, their users, activities (summary + sample columns) and the
+// outbox of messages for the developers' webhooks. Both storage implementations share these types.
+
+import Foundation
+import SlipstreamCore
+
+/// A developer: one API key (stored as its SHA-256 only) and their webhook settings.
+public struct Developer: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var apiKeyHash: [UInt8]
+    public var webhookURL: String?
+    /// Signs what we push to the developer (`whsec_…`).
+    public var webhookSigningSecret: String
+    /// Verifies what Terra pushes to us for this developer (`POST /webhooks/terra/{dev_id}`).
+    public var terraSigningSecret: String?
+    public var createdAt: Date
+
+    public init(
+        id: String, name: String, apiKeyHash: [UInt8], webhookURL: String?, webhookSigningSecret: String, terraSigningSecret: String?,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.name = name
+        self.apiKeyHash = apiKeyHash
+        self.webhookURL = webhookURL
+        self.webhookSigningSecret = webhookSigningSecret
+        self.terraSigningSecret = terraSigningSecret
+        self.createdAt = createdAt
+    }
+
+    /// A new developer with a new id, API key (returned, stored only as its hash) and signing secret.
+    public static func new(name: String, webhookURL: String?, terraSigningSecret: String?, now: Date = Date()) -> (Developer, apiKey: String) {
+        let key = Credentials.newAPIKey()
+        let developer = Developer(
+            id: Credentials.newDeveloperID(name: name), name: name, apiKeyHash: Credentials.hash(apiKey: key), webhookURL: webhookURL,
+            webhookSigningSecret: Credentials.newWebhookSecret(), terraSigningSecret: terraSigningSecret, createdAt: now)
+        return (developer, key)
+    }
+}
+
+/// One connected account of a developer's end user (a Terra `user`).
+public struct ServiceUser: Sendable, Equatable {
+    public var id: String
+    public var developerID: String
+    public var provider: String
+    public var referenceID: String?
+    public var createdAt: Date
+}
+
+/// One activity as stored: its Terra summary object (no samples) and its columns (``SampleCodec``).
+public struct StoredActivity: Sendable, Equatable {
+    public var userID: String
+    public var summaryID: String
+    /// UTC epoch microseconds.
+    public var startTime: Int64
+    public var endTime: Int64
+    /// The offset of the samples' timestamps as they were sent; nil when they were local time.
+    public var utcOffsetSeconds: Int?
+    /// The Terra Activity object without samples, as `summarize` writes it.
+    public var summaryJSON: [UInt8]
+    /// One entry per channel with samples; empty when read without samples.
+    public var samples: [ChannelSamples]
+}
+
+/// One channel's samples of one activity, encoded by ``SampleCodec``.
+public struct ChannelSamples: Sendable, Equatable {
+    public var channel: Channel
+    public var bytes: [UInt8]
+}
+
+/// Where a stored activity stands in a user's history: ordered by start time, then summary id.
+public struct ActivityCursor: Sendable, Equatable {
+    public var startTime: Int64
+    public var summaryID: String
+}
+
+/// A message waiting for the developer's webhook (sent by the delivery worker).
+public struct OutboxMessage: Sendable, Equatable {
+    public enum Kind: String, Sendable { case activity, auth, deauth, historical }
+    public var developerID: String
+    public var userID: String
+    public var kind: Kind
+    /// The activity announced (for `activity`), nil otherwise.
+    public var summaryID: String?
+    /// The historical request it answers (`terra-reference`), nil for pushes.
+    public var reference: String?
+}
+
+public enum StorageError: Error, Equatable, CustomStringConvertible {
+    /// Stored bytes that cannot be read back (a damaged database).
+    case corrupt(String)
+    /// The user id exists under another developer.
+    case userOwnedElsewhere(String)
+    case unsupportedDatabase(String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let what): "the database holds damaged data (\(what))"
+        case .userOwnedElsewhere(let id): "user \(id) belongs to another developer"
+        case .unsupportedDatabase(let url): "unsupported database URL \(url): give a file path, sqlite:PATH or postgres://USER@HOST/DB"
+        }
+    }
+}
