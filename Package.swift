@@ -33,6 +33,10 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Channels and the schema table, columns, records, errors, limits, timestamps, numbers, I/O.
         .target(name: "SlipstreamCore"),
         // Terra JSON behind the decoder seam: the only module that imports CYajl.
@@ -65,7 +69,7 @@ let package = Package(
         .target(
             name: "SlipstreamService",
             dependencies: [
-                "Slipstream",
+                "Slipstream", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -69,13 +69,19 @@ extension SlipstreamServer {
         return stored(collector)
     }
 
-    /// Feeds the request body to an ``ActivityStream`` over `collector`; `observe` sees each chunk first.
+    /// Feeds the request body to an ``ActivityStream`` over `collector`, inflating it first when it is
+    /// gzip (by its first bytes); `observe` sees each chunk as it came.
     /// - Throws: ``Problem`` 400 with the located error of a malformed body, 413 past `maxBodyBytes`.
     private func decodeBody(
         _ request: Request, into collector: IngestCollector, observe: (UnsafeRawBufferPointer) -> Void = { _ in }
     ) async throws {
         let stream = ActivityStream(source: "request body", consumer: collector)
         var received = 0
+        var inflater: GzipInflater?
+        var head: [UInt8] = []
+        func decode(_ chunk: UnsafeRawBufferPointer) throws {
+            if let inflater { try inflater.inflate(chunk) { try stream.feed($0) } } else { try stream.feed(chunk) }
+        }
         do {
             for try await buffer in request.body {
                 received += buffer.readableBytes
@@ -84,9 +90,19 @@ extension SlipstreamServer {
                 }
                 try buffer.withUnsafeReadableBytes { chunk in
                     observe(chunk)
-                    try stream.feed(chunk)
+                    // The first two bytes tell gzip (1F 8B) from a payload.
+                    if head.count < 2 && received - chunk.count < 2 {
+                        head += chunk
+                        guard head.count >= 2 else { return }
+                        if head[0] == 0x1F && head[1] == 0x8B { inflater = GzipInflater() }
+                        try head.withUnsafeBytes { try decode($0) }
+                        return
+                    }
+                    try decode(chunk)
                 }
             }
+            if head.count == 1 { try head.withUnsafeBytes { try decode($0) } }
+            try inflater?.finish()
             try stream.finish()
         } catch let error as SlipstreamError {
             throw Problem(.badRequest, error.message, location: error)

@@ -244,6 +244,39 @@ import Testing
         }
     }
 
+    /// `gzip -n -c` of `bytes`.
+    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let input = directory.appendingPathComponent("body")
+        try Data(bytes).write(to: input)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "gzip -n -9 \"$0\"", input.path]
+        try process.run()
+        process.waitUntilExit()
+        return [UInt8](try Data(contentsOf: input.appendingPathExtension("gz")))
+    }
+
+    @Test(arguments: StorageKind.available)
+    func aGzipBodyIsInflatedAsItStreamsAndACutOneStoresNothing(_ kind: StorageKind) async throws {
+        let f = try await ServiceFixture.make(kind)
+        let zipped = try Self.gzip(Self.example)
+        #expect(zipped.count < Self.example.count / 4)
+        try await f.test { client in
+            let user = try await f.newUser(client)
+            try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: zipped.dropLast(9))) {
+                #expect($0.status == .badRequest)
+                #expect(field($0.body, "detail") as? String == "the gzip body ends before its end (cut short?)")
+            }
+            #expect(try await f.storage.activities(userID: user, from: 0, to: .max, after: nil, limit: 10, withSamples: false).isEmpty)
+            try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: zipped)) {
+                #expect($0.status == .ok)
+                #expect((field($0.body, "activities") as? [Any])?.count == 2)
+            }
+        }
+    }
+
     @Test(arguments: StorageKind.available)
     func aBodyOverTheLimitIs413(_ kind: StorageKind) async throws {
         let f = try await ServiceFixture.make(kind) { $0.maxBodyBytes = 1000 }
