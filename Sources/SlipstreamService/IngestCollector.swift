@@ -14,6 +14,8 @@ final class IngestCollector: ActivityConsumer {
     private(set) var problems: [SlipstreamError] = []
     /// Users named by the payloads (Terra's pushes), in first-seen order.
     private(set) var payloadUsers: [String] = []
+    /// The request body's length as received.
+    var bodyBytes = 0
 
     init(userID: String?) { fixedUserID = userID }
 

@@ -18,6 +18,7 @@ extension SlipstreamServer {
             throw Problem(.badRequest, "the body holds no activity: \(problem.message)", location: problem)
         }
         try await storage.store(collector.activities, newUsers: [], developerID: developer.id)
+        metrics.ingested(bytes: collector.bodyBytes, activities: collector.activities.count)
         return stored(collector)
     }
 
@@ -66,6 +67,7 @@ extension SlipstreamServer {
         } catch StorageError.userOwnedElsewhere(let id) {
             throw Problem(.conflict, "user \(id) belongs to another developer")
         }
+        metrics.ingested(bytes: collector.bodyBytes, activities: collector.activities.count)
         return stored(collector)
     }
 
@@ -102,6 +104,7 @@ extension SlipstreamServer {
                 }
             }
             if head.count == 1 { try head.withUnsafeBytes { try decode($0) } }
+            collector.bodyBytes = received
             try inflater?.finish()
             try stream.finish()
         } catch let error as SlipstreamError {

@@ -2,7 +2,7 @@
 //
 //     POST   /v2/auth/authenticateUser     GET /v2/userInfo     GET /v2/subscriptions
 //     DELETE /v2/auth/deauthenticateUser   POST /v2/ingest      GET /v2/activity
-//     POST   /webhooks/terra/{dev_id}      GET /auth/connected  GET /healthz
+//     POST   /webhooks/terra/{dev_id}      GET /auth/connected  GET /healthz  GET /metrics
 
 import Foundation
 import Hummingbird
@@ -11,15 +11,18 @@ import Logging
 public struct SlipstreamServer: Sendable {
     public let storage: any Storage
     public let settings: ServiceSettings
+    public let metrics = ServiceMetrics()
 
     public init(storage: any Storage, settings: ServiceSettings) {
-        self.storage = storage
+        self.storage = MeasuredStorage(inner: storage, metrics: metrics)
         self.settings = settings
     }
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RequestObserver(metrics: metrics))
         router.get("/healthz") { _, _ in ServiceJSON.response { ServiceJSON.statusObject(&$0) } }
+        router.get("/metrics") { _, _ in metrics.response() }
         router.get("/auth/connected") { request, _ in connectedPage(request) }
         let v2 = router.group("v2")
         v2.post("auth/authenticateUser") { request, _ in try await authenticateUser(request) }

@@ -1,0 +1,93 @@
+// `GET /metrics` in Prometheus' text format: requests by route, method and status, their durations,
+// ingested bytes and activities, and time spent in the database by operation. Each server has its
+// own registry (no process-wide state), so tests can read what one server counted.
+
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Prometheus
+
+public final class ServiceMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+    ]
+
+    public init() {}
+
+    func request(route: String, method: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "slipstream", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
+            labels: [("route", route), ("method", method), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "slipstream", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer"),
+            labels: [("route", route)], buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    func ingested(bytes: Int, activities: Int) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "slipstream", metricName: "ingested", unitName: "bytes_total", helpText: "Request body bytes ingested"),
+            labels: []
+        ).increment(by: Int64(bytes))
+        registry.makeCounter(
+            descriptor: .init(namespace: "slipstream", metricName: "ingested_activities", unitName: "total", helpText: "Activities stored"),
+            labels: []
+        ).increment(by: Int64(activities))
+    }
+
+    func database(_ operation: String, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "slipstream", metricName: "database_duration", unitName: "seconds", helpText: "Time in the database"),
+            labels: [("operation", operation)], buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    func response() -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+}
+
+private func seconds(_ duration: Duration) -> String {
+    let (whole, fraction) = duration.components
+    return String(format: "%.6f", Double(whole) + Double(fraction) / 1e18)
+}
+
+/// Counts and times every request (until its head is ready), and logs it with its request id (also sent as `x-request-id`).
+struct RequestObserver<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServiceMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let route = { context.endpointPath ?? "unmatched" }
+        do {
+            var response = try await next(request, context)
+            response.headers[HTTPField.Name("x-request-id")!] = context.id
+            // Until the head is ready: a streamed body's own time is not counted.
+            let status = response.status.code
+            let elapsed = clock.now - start
+            metrics.request(route: route(), method: request.method.rawValue, status: status, duration: elapsed)
+            context.logger.info(
+                "request", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status)", "seconds": "\(seconds(elapsed))"])
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            let elapsed = clock.now - start
+            metrics.request(route: route(), method: request.method.rawValue, status: status, duration: elapsed)
+            context.logger.log(
+                level: status >= 500 ? .error : .info, "request",
+                metadata: [
+                    "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status)", "seconds": "\(seconds(elapsed))",
+                    "error": "\(error)",
+                ])
+            // Hummingbird's own (no route, wrong method): problem+json like ours.
+            if let error = error as? HTTPError { throw Problem(error.status, error.body ?? error.status.reasonPhrase.lowercased()) }
+            throw error
+        }
+    }
+}
