@@ -6,11 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
-if [ -n "${SLIPSTREAM_TEST_POSTGRES:-}" ]; then
-    swift test "$@"
-else
-    scripts/with-postgres.sh swift test "$@"
+if [ -z "${SLIPSTREAM_TEST_POSTGRES:-}" ]; then
+    exec scripts/with-postgres.sh "$0" "$@"
 fi
+swift test "$@"
 
 venv=.build/checkers-venv
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import fitdecode' 2>/dev/null; then
@@ -21,4 +20,7 @@ bin=.build/debug/slipstream
 generated=$(mktemp --suffix=.fit)
 trap 'rm -f "$generated"' EXIT
 "$bin" generate --format fit --seconds 3600 --activities 3 --seed 7 > "$generated"
+# The service over loopback: a crash with uploads in flight, hostile clients, SIGTERM, two servers.
+python3 scripts/check-service.py --slipstream "$bin" --postgres "$SLIPSTREAM_TEST_POSTGRES"
+
 "$venv/bin/python" scripts/check-fit.py "$bin" "$generated" Tests/SlipstreamTests/Fixtures/fit/{Activity,antfs-dump.63,compressed-speed-distance,elemnt-bolt-no-application-id-inside-developer-data-id,activity-activity-filecrc}.fit

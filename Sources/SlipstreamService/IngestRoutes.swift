@@ -77,6 +77,8 @@ extension SlipstreamServer {
     private func decodeBody(
         _ request: Request, into collector: IngestCollector, observe: (UnsafeRawBufferPointer) -> Void = { _ in }
     ) async throws {
+        let tooLarge = Problem(.contentTooLarge, "the body is longer than \(settings.maxBodyBytes) bytes (serve --max-body-bytes)")
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > settings.maxBodyBytes { throw tooLarge }
         let stream = ActivityStream(source: "request body", consumer: collector)
         var received = 0
         var inflater: GzipInflater?
@@ -87,9 +89,7 @@ extension SlipstreamServer {
         do {
             for try await buffer in request.body {
                 received += buffer.readableBytes
-                guard received <= settings.maxBodyBytes else {
-                    throw Problem(.contentTooLarge, "the body is longer than \(settings.maxBodyBytes) bytes (serve --max-body-bytes)")
-                }
+                guard received <= settings.maxBodyBytes else { throw tooLarge }
                 try buffer.withUnsafeReadableBytes { chunk in
                     observe(chunk)
                     // The first two bytes tell gzip (1F 8B) from a payload.
