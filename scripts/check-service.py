@@ -7,7 +7,9 @@
             is an image, wrong methods: each gets a 4xx (or the connection closed) and the server
             goes on serving;
   drain     SIGTERM while an upload is in flight: it is answered 200, then the process exits 0;
-  scaleout  (with --postgres) two servers on one database: what one stored, the other serves.
+  scaleout  (with --postgres) two servers on one database: what one stored, the other serves;
+  openapi   (with --schemathesis) schemathesis against /openapi.yaml of a live server, every
+            operation, a bounded number of examples (scripts/schemathesis.toml).
 
     scripts/check-service.py --slipstream .build/debug/slipstream [--postgres URL] [checks...]
 """
@@ -277,11 +279,35 @@ def check_scaleout(args, workdir):
     second.kill()
 
 
+def check_openapi(args, workdir):
+    if not args.schemathesis:
+        print("skip openapi: no --schemathesis")
+        return
+    database = "sqlite:" + os.path.join(workdir, "openapi.sqlite")
+    keys = developer(args.slipstream, database, workdir)
+    server = Server(args.slipstream, database, workdir).start()
+    user = new_user(server, keys)
+    environment = {**os.environ, "SLIPSTREAM_DEV_ID": keys["dev-id"], "SLIPSTREAM_USER_ID": user}
+    config = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemathesis.toml")
+    run = subprocess.run(
+        [args.schemathesis, "--config-file", config, "run", f"http://127.0.0.1:{server.port}/openapi.yaml",
+         "-H", f"dev-id: {keys['dev-id']}", "-H", f"x-api-key: {keys['x-api-key']}",
+         "--phases", "examples,coverage,fuzzing", "--no-color"],
+        env=environment, capture_output=True, text=True, timeout=600)
+    summary = [line for line in run.stdout.splitlines() if "generated" in line]
+    check(run.returncode == 0, f"openapi: schemathesis passes ({summary[-1].strip() if summary else 'no summary'})")
+    if run.returncode != 0:
+        print(run.stdout[-6000:])
+    check(server.alive(), "openapi: ... and the server goes on serving")
+    server.kill()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--slipstream", required=True)
     parser.add_argument("--postgres")
-    parser.add_argument("checks", nargs="*", default=["crash", "hostile", "drain", "scaleout"])
+    parser.add_argument("--schemathesis", help="the st command")
+    parser.add_argument("checks", nargs="*", default=["crash", "hostile", "drain", "scaleout", "openapi"])
     args = parser.parse_args()
     args.slipstream = os.path.abspath(args.slipstream)
     with tempfile.TemporaryDirectory() as workdir:

@@ -3,7 +3,6 @@
 // own registry (no process-wide state), so tests can read what one server counted.
 
 import Foundation
-import HTTPTypes
 import Hummingbird
 import Prometheus
 
@@ -49,45 +48,5 @@ public final class ServiceMetrics: Sendable {
         Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
-    }
-}
-
-private func seconds(_ duration: Duration) -> String {
-    let (whole, fraction) = duration.components
-    return String(format: "%.6f", Double(whole) + Double(fraction) / 1e18)
-}
-
-/// Counts and times every request (until its head is ready), and logs it with its request id (also sent as `x-request-id`).
-struct RequestObserver<Context: RequestContext>: RouterMiddleware {
-    let metrics: ServiceMetrics
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let route = { context.endpointPath ?? "unmatched" }
-        do {
-            var response = try await next(request, context)
-            response.headers[HTTPField.Name("x-request-id")!] = context.id
-            // Until the head is ready: a streamed body's own time is not counted.
-            let status = response.status.code
-            let elapsed = clock.now - start
-            metrics.request(route: route(), method: request.method.rawValue, status: status, duration: elapsed)
-            context.logger.info(
-                "request", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status)", "seconds": "\(seconds(elapsed))"])
-            return response
-        } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            let elapsed = clock.now - start
-            metrics.request(route: route(), method: request.method.rawValue, status: status, duration: elapsed)
-            context.logger.log(
-                level: status >= 500 ? .error : .info, "request",
-                metadata: [
-                    "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status)", "seconds": "\(seconds(elapsed))",
-                    "error": "\(error)",
-                ])
-            // Hummingbird's own (no route, wrong method): problem+json like ours.
-            if let error = error as? HTTPError { throw Problem(error.status, error.body ?? error.status.reasonPhrase.lowercased()) }
-            throw error
-        }
     }
 }

@@ -2,7 +2,7 @@
 //
 //     POST   /v2/auth/authenticateUser     GET /v2/userInfo     GET /v2/subscriptions
 //     DELETE /v2/auth/deauthenticateUser   POST /v2/ingest      GET /v2/activity
-//     POST   /webhooks/terra/{dev_id}      GET /auth/connected  GET /healthz  GET /metrics
+//     POST   /webhooks/terra/{dev_id}      GET /auth/connected  GET /healthz  GET /metrics  GET /openapi.yaml
 
 import Foundation
 import Hummingbird
@@ -18,11 +18,21 @@ public struct SlipstreamServer: Sendable {
         self.settings = settings
     }
 
+    /// The methods of each path, for 405 answers (the router itself says 404).
+    static let methods: [(path: String, methods: [HTTPRequest.Method])] = [
+        ("/healthz", [.get]), ("/metrics", [.get]), ("/openapi.yaml", [.get]), ("/auth/connected", [.get]),
+        ("/v2/auth/authenticateUser", [.post]), ("/v2/userInfo", [.get]), ("/v2/subscriptions", [.get]),
+        ("/v2/auth/deauthenticateUser", [.delete]), ("/v2/ingest", [.post]), ("/v2/activity", [.get]), ("/webhooks/terra/", [.post]),
+    ]
+
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestObserver(metrics: metrics))
         router.get("/healthz") { _, _ in ServiceJSON.response { ServiceJSON.statusObject(&$0) } }
         router.get("/metrics") { _, _ in metrics.response() }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
         router.get("/auth/connected") { request, _ in connectedPage(request) }
         let v2 = router.group("v2")
         v2.post("auth/authenticateUser") { request, _ in try await authenticateUser(request) }

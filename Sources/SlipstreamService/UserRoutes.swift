@@ -20,9 +20,10 @@ extension SlipstreamServer {
             guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any] else {
                 throw Problem.badRequest("the body is not a JSON object")
             }
-            if let value = object["reference_id"], !(value is NSNull) {
-                guard let text = value as? String else { throw Problem.badRequest("reference_id must be a string") }
-                referenceID = text
+            for key in ["reference_id", "language", "auth_success_redirect_url", "auth_failure_redirect_url"] {
+                guard let value = object[key], !(key == "reference_id" && value is NSNull) else { continue }
+                guard let text = value as? String else { throw Problem.badRequest("\(key) must be a string") }
+                if key == "reference_id" { referenceID = text }
             }
         }
         let user = ServiceUser(

@@ -38,4 +38,16 @@ import Testing
             }
         }
     }
+
+    @Test func aWrongMethodIs405NamingTheRightOne() async throws {
+        let f = try await ServiceFixture.make(.sqlite)
+        try await f.test { client in
+            try await client.execute(uri: "/v2/activity?user_id=x", method: .delete, headers: f.headers) { r in
+                #expect(r.status == .methodNotAllowed)
+                #expect(r.headers[.allow] == "GET")
+                #expect(field(r.body, "detail") as? String == "DELETE is not served at /v2/activity: use GET")
+            }
+            try await client.execute(uri: "/webhooks/terra/someone", method: .get) { #expect($0.headers[.allow] == "POST") }
+        }
+    }
 }
