@@ -102,7 +102,7 @@ def generated(binary, seed, seconds=600):
 
 def activities(server, keys, user, samples=True):
     status, body = server.request(
-        "GET", f"/v2/activity?user_id={user}&start_date=2000-01-01&to_webhook=false&with_samples={str(samples).lower()}",
+        "GET", f"/v2/activity?user_id={user}&start_date=2024-01-01&to_webhook=false&with_samples={str(samples).lower()}",
         headers=keys)
     assert status == 200, body
     return json.loads(body)["data"]

@@ -35,6 +35,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a terra-signature timestamp may be away from now.") var signatureTolerance: Int64 = 300
     @Option(help: "Seconds an idle connection is kept open.") var idleTimeout: Int64 = 60
     @Option(help: "The URL users reach this server at (for auth_url); default http://HOST:PORT.") var publicURL: String?
+    @Option(help: "Days one historical request may span (Terra's rule r1).") var maxRequestDays: Int64 = 1825
+    @Option(help: "Days a user's historical requests may span in an hour (Terra's rule r2).") var hourlyRequestDays: Int64 = 6000
 
     func run() async throws {
         var settings = ServiceSettings()
@@ -44,6 +46,8 @@ struct Serve: AsyncParsableCommand {
         settings.signatureToleranceSeconds = signatureTolerance
         settings.idleTimeoutSeconds = idleTimeout
         settings.publicURL = publicURL
+        settings.rateLimit.maxDaysPerRequest = maxRequestDays
+        settings.rateLimit.daysPerWindow = hourlyRequestDays
         var logger = Logger(label: "slipstream")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let server = SlipstreamServer(storage: try await database.open(), settings: settings)

@@ -16,10 +16,12 @@ extension SlipstreamServer {
         let range = try DateRange(start: query.get("start_date"), end: query.get("end_date"), now: settings.now())
         let toWebhook = try Self.flag(query.get("to_webhook"), name: "to_webhook", default: true)
         let withSamples = try Self.flag(query.get("with_samples"), name: "with_samples", default: false)
+        let budget = try await settings.rateLimit.spend(
+            range, userID: user.id, storage: storage, now: Int64(settings.now().timeIntervalSince1970))
         if toWebhook {
             let reference = UUID().uuidString.lowercased()
             _ = try await storage.queueHistorical(developerID: developer.id, userID: user.id, from: range.start, to: range.end, reference: reference)
-            return ServiceJSON.response { w in
+            var response = ServiceJSON.response { w in
                 w.beginObject()
                 ServiceJSON.status(&w)
                 w.key("type")
@@ -32,10 +34,14 @@ extension SlipstreamServer {
                 ServiceJSON.user(user, into: &w)
                 w.endObject()
             }
+            response.headers.append(contentsOf: budget)
+            return response
         }
         let storage = self.storage
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: budget)
         return Response(
-            status: .ok, headers: [.contentType: "application/json"],
+            status: .ok, headers: headers,
             body: ResponseBody { writer in
                 var head = JSONWriter()
                 head.key("user")

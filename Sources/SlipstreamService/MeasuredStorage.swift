@@ -42,6 +42,11 @@ struct MeasuredStorage: Storage {
             try await inner.queueHistorical(developerID: developerID, userID: userID, from: from, to: to, reference: reference)
         }
     }
+    func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws -> RateDecision {
+        try await timed("spend_requested_days") {
+            try await inner.spendRequestedDays(userID: userID, days: days, now: now, limit: limit, window: window)
+        }
+    }
     func recordEvent(developerID: String, type: String, body: [UInt8]) async throws {
         try await timed("record_event") { try await inner.recordEvent(developerID: developerID, type: type, body: body) }
     }

@@ -37,7 +37,9 @@ public final class PostgresStorage: Storage {
         return storage
     }
 
-    private static let migrations = [("1-developers-users-activities-outbox", SQLSchema.version1(.postgres))]
+    private static let migrations = [
+        ("1-developers-users-activities-outbox", SQLSchema.version1(.postgres)), ("2-rate-buckets", SQLSchema.version2),
+    ]
 
     private func migrate() async throws {
         try await client.withTransaction(logger: logger) { db in
@@ -251,6 +253,27 @@ public final class PostgresStorage: Storage {
             """, logger: logger)
         for try await count in rows.decode(Int64.self) { return Int(count) }
         return 0
+    }
+
+    public func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws -> RateDecision {
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { db in
+            // The row is locked until commit, so that two servers spend one budget in turn.
+            try await db.query(
+                "INSERT INTO rate_buckets (user_id, started_at, days) VALUES (\(userID), \(now), 0) ON CONFLICT (user_id) DO NOTHING",
+                logger: logger)
+            var (started, spent) = (now, Int64(0))
+            let rows = try await db.query("SELECT started_at, days FROM rate_buckets WHERE user_id = \(userID) FOR UPDATE", logger: logger)
+            for try await (rowStarted, rowDays) in rows.decode((Int64, Int64).self) where now < rowStarted + window {
+                (started, spent) = (rowStarted, rowDays)
+            }
+            let decision = RateLimit.decide(started: started, spent: spent, days: days, now: now, limit: limit, window: window)
+            if decision.allowed {
+                try await db.query(
+                    "UPDATE rate_buckets SET started_at = \(started), days = \(spent + days) WHERE user_id = \(userID)", logger: logger)
+            }
+            return decision
+        }
     }
 
     public func recordEvent(developerID: String, type: String, body: [UInt8]) async throws {

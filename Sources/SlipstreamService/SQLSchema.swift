@@ -11,6 +11,11 @@ enum SQLSchema {
         return version1Template.map { $0.replacingOccurrences(of: "BYTEA", with: bytes).replacingOccurrences(of: "SERIAL_KEY", with: serial) }
     }
 
+    /// Terra's per-user budget of requested days (`RateLimit`): one bucket per user.
+    static let version2 = [
+        "CREATE TABLE rate_buckets (user_id TEXT PRIMARY KEY, started_at BIGINT NOT NULL, days BIGINT NOT NULL)"
+    ]
+
     private static let version1Template = [
         """
         CREATE TABLE developers (

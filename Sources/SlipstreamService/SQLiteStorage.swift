@@ -24,6 +24,9 @@ public final class SQLiteStorage: Storage {
         migrator.registerMigration("1-developers-users-activities-outbox") { db in
             for statement in SQLSchema.version1(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("2-rate-buckets") { db in
+            for statement in SQLSchema.version2 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -196,6 +199,24 @@ public final class SQLiteStorage: Storage {
                     """,
                 arguments: [developerID, reference, now, now, userID, from, to])
             return db.changesCount
+        }
+    }
+
+    public func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws -> RateDecision {
+        try await pool.write { db in
+            var (started, spent) = (now, Int64(0))
+            if let row = try Row.fetchOne(db, sql: "SELECT started_at, days FROM rate_buckets WHERE user_id = ?", arguments: [userID]),
+                now < (row["started_at"] as Int64) + window
+            {
+                (started, spent) = (row["started_at"], row["days"])
+            }
+            let decision = RateLimit.decide(started: started, spent: spent, days: days, now: now, limit: limit, window: window)
+            if decision.allowed {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO rate_buckets (user_id, started_at, days) VALUES (?, ?, ?)",
+                    arguments: [userID, started, spent + days])
+            }
+            return decision
         }
     }
 

@@ -14,6 +14,8 @@ public struct ServiceSettings: Sendable {
     public var idleTimeoutSeconds: Int64 = 60
     /// Where users are sent to connect (`auth_url`); defaults to http://HOST:PORT.
     public var publicURL: String?
+    /// Terra's per-user limits on requested days.
+    public var rateLimit = RateLimit()
     /// The time, injectable for tests.
     public var now: @Sendable () -> Date = { Date() }
 

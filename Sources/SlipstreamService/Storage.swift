@@ -32,6 +32,10 @@ public protocol Storage: Sendable {
     /// Returns how many were queued.
     func queueHistorical(developerID: String, userID: String, from: Int64, to: Int64, reference: String) async throws -> Int
 
+    /// Spends `days` of the user's budget (`limit` days a `window` seconds long, from the first
+    /// request of a bucket) at `now` (unix seconds), unless that would go past the limit.
+    func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws -> RateDecision
+
     /// Records a Terra event that is not an activity (`auth`, `deauth`, …), as received.
     func recordEvent(developerID: String, type: String, body: [UInt8]) async throws
 

@@ -102,3 +102,12 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// What one historical request spent of its user's hourly budget of requested days.
+public struct RateDecision: Sendable, Equatable {
+    public var allowed: Bool
+    /// Days left in the bucket (after this request, when allowed).
+    public var remaining: Int64
+    /// Seconds until the bucket starts again.
+    public var resetAfter: Int64
+}

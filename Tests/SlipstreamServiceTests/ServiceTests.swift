@@ -303,7 +303,7 @@ import Testing
             }
             let expected = try Self.summaries(fit)
             try await client.execute(
-                uri: "/v2/activity?user_id=\(user)&start_date=2000-01-01&to_webhook=false&with_samples=true", method: .get, headers: f.headers
+                uri: "/v2/activity?user_id=\(user)&start_date=2012-01-01&end_date=2013-01-01&to_webhook=false&with_samples=true", method: .get, headers: f.headers
             ) { r in
                 let body = [UInt8](buffer: r.body)
                 #expect(String(decoding: body, as: UTF8.self).contains(#""summary_id":"\#(id)""#))
