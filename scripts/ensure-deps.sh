@@ -2,7 +2,7 @@
 # Installs the C libraries Slipstream binds (Debian packages) when they are missing.
 set -euo pipefail
 
-packages=(libyajl-dev libarchive-dev libsqlite3-dev zlib1g-dev pkg-config tar gzip zstd zip python3-venv)
+packages=(libyajl-dev libarchive-dev libsqlite3-dev zlib1g-dev curl jq pkg-config tar gzip zstd zip python3-venv)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -5,7 +5,8 @@
 // command or the end of the block, are what it prints: standard output, then standard error. A line
 // `...` stands for any number of lines, and `[...]` inside a line for any text (times, rates).
 // A document's commands run in order in one fresh directory holding a copy of `examples/`, with
-// `slipstream` first on the PATH; `$?` is the previous command's status, as in a shell.
+// `slipstream` first on the PATH; `$?` is the previous command's status, as in a shell, and what an
+// `export` command sets holds for the commands after it.
 
 import Foundation
 import Testing
@@ -42,6 +43,13 @@ enum DocExamples {
             }
         }
         return examples
+    }
+
+    /// The lines of a command's output; the last needs no newline (curl prints none).
+    static func lines(_ text: String) -> [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
     }
 
     /// `expected` against `actual`: `...` lines match any run of lines, `[...]` any text in a line.
@@ -93,11 +101,12 @@ enum DocExamples {
         try FileManager.default.copyItem(
             atPath: packageRoot.appendingPathComponent("examples").path, toPath: directory + "/examples")
         var status: Int32 = 0
+        var exports = ""
         for example in examples {
-            let result = try shell("(exit \(status)); " + example.command, in: directory)
+            let result = try shell(exports + "(exit \(status)); " + example.command, in: directory)
+            if example.command.hasPrefix("export ") { exports += example.command + "; " }
             status = result.status
-            let actual = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast()
-                + result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast()
+            let actual = DocExamples.lines(result.stdout) + DocExamples.lines(result.stderr)
             #expect(
                 DocExamples.matches(example.expected[...], ArraySlice(actual)),
                 "\(example)\nexpected:\n\(example.expected.joined(separator: "\n"))\nprinted:\n\(actual.joined(separator: "\n"))")
