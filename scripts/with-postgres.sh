@@ -13,7 +13,8 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
 fi
 bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
-port=${PGPORT_TEST:-55432}
+# A free port, so that two runs (a CI clone beside a working copy) do not meet.
+port=${PGPORT_TEST:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 data=$(mktemp -d /tmp/slipstream-pg.XXXXXX)
 # PostgreSQL will not run as root: when we are root, the cluster belongs to the postgres user.
 as=()

@@ -20,7 +20,14 @@ extension SlipstreamServer {
             range, userID: user.id, storage: storage, now: Int64(settings.now().timeIntervalSince1970))
         if toWebhook {
             let reference = UUID().uuidString.lowercased()
-            _ = try await storage.queueHistorical(developerID: developer.id, userID: user.id, from: range.start, to: range.end, reference: reference)
+            // Over a month, Terra first says the request is large, then how many payloads follow.
+            let large = range.days > 28
+                ? LargeRequestEvents(
+                    processing: TerraEvents.largeRequestProcessing(user, reference: reference),
+                    sending: { TerraEvents.largeRequestSending(user, reference: reference, expected: $0) })
+                : nil
+            _ = try await storage.queueHistorical(
+                developerID: developer.id, userID: user.id, from: range.start, to: range.end, reference: reference, large: large)
             var response = ServiceJSON.response { w in
                 w.beginObject()
                 ServiceJSON.status(&w)
@@ -30,6 +37,10 @@ extension SlipstreamServer {
                 w.string(reference)
                 w.key("trace_id")
                 w.string(reference)
+                if large != nil {
+                    w.key("message")
+                    w.string("Large request submitted. The data is being processed and will be sent to your destination in chunks")
+                }
                 w.key("user")
                 ServiceJSON.user(user, into: &w)
                 w.endObject()

@@ -9,9 +9,9 @@ import PostgresNIO
 import SlipstreamCore
 
 public final class PostgresStorage: Storage {
-    private let client: PostgresClient
+    let client: PostgresClient
     private let runner: Task<Void, Never>
-    private let logger = Logger(label: "slipstream.postgres")
+    let logger = Logger(label: "slipstream.postgres")
 
     private init(client: PostgresClient) {
         self.client = client
@@ -39,6 +39,7 @@ public final class PostgresStorage: Storage {
 
     private static let migrations = [
         ("1-developers-users-activities-outbox", SQLSchema.version1(.postgres)), ("2-rate-buckets", SQLSchema.version2),
+        ("3-delivery", SQLSchema.version3(.postgres)),
     ]
 
     private func migrate() async throws {
@@ -58,8 +59,9 @@ public final class PostgresStorage: Storage {
 
     // MARK: Developers
 
-    private typealias DeveloperRow = (String, String, ByteBuffer, String?, String, String?, Int64)
-    private static let developerColumns = "id, name, api_key_hash, webhook_url, webhook_signing_secret, terra_signing_secret, created_at"
+    typealias DeveloperRow = (String, String, ByteBuffer, String?, String, String?, Int64, Int64?)
+    private static let developerColumns =
+        "id, name, api_key_hash, webhook_url, webhook_signing_secret, terra_signing_secret, created_at, webhook_disabled_at"
 
     public func insertDeveloper(_ d: Developer) async throws {
         try await client.query(
@@ -96,10 +98,12 @@ public final class PostgresStorage: Storage {
         }
     }
 
-    private static func developer(_ r: DeveloperRow) -> Developer {
-        Developer(
+    static func developer(_ r: DeveloperRow) -> Developer {
+        var developer = Developer(
             id: r.0, name: r.1, apiKeyHash: Array(buffer: r.2), webhookURL: r.3, webhookSigningSecret: r.4, terraSigningSecret: r.5,
             createdAt: date(r.6))
+        developer.webhookDisabledAt = r.7
+        return developer
     }
 
     // MARK: Users
@@ -107,8 +111,24 @@ public final class PostgresStorage: Storage {
     private typealias UserRow = (String, String, String, String?, Int64)
     private static let userColumns = "id, developer_id, provider, reference_id, created_at"
 
-    public func insertUser(_ user: ServiceUser) async throws {
-        try await client.withConnection { db in try await Self.insert(user, db, logger) }
+    public func insertUser(_ user: ServiceUser, announcing event: [UInt8]?) async throws {
+        let logger = self.logger
+        try await client.withTransaction(logger: logger) { db in
+            try await Self.insert(user, db, logger)
+            if let event { try await Self.queue(db, logger, developerID: user.developerID, userID: user.id, kind: .auth, body: event) }
+        }
+    }
+
+    static func queue(
+        _ db: PostgresConnection, _ logger: Logger, developerID: String, userID: String, kind: OutboxMessage.Kind, summaryID: String? = nil,
+        reference: String? = nil, body: [UInt8]? = nil
+    ) async throws {
+        let now = micros(Date())
+        try await db.query(
+            """
+            INSERT INTO outbox (developer_id, user_id, kind, summary_id, reference, body, created_at, next_attempt_at)
+            VALUES (\(developerID), \(userID), \(kind.rawValue), \(summaryID), \(reference), \(body.map { ByteBuffer(bytes: $0) }), \(now), \(now))
+            """, logger: logger)
     }
 
     private static func insert(_ u: ServiceUser, _ db: PostgresConnection, _ logger: Logger) async throws {
@@ -144,14 +164,16 @@ public final class PostgresStorage: Storage {
         return result
     }
 
-    public func deleteUser(id: String, developerID: String) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { db in
+    public func deleteUser(id: String, developerID: String, announcing event: [UInt8]?) async throws -> Bool {
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { db in
             guard try await Self.exists(db, "SELECT 1 FROM users WHERE id = \(id) AND developer_id = \(developerID) FOR UPDATE", logger)
             else { return false }
             try await db.query("DELETE FROM outbox WHERE user_id = \(id) AND status = 'pending'", logger: logger)
             try await db.query("DELETE FROM activity_samples WHERE user_id = \(id)", logger: logger)
             try await db.query("DELETE FROM activities WHERE user_id = \(id)", logger: logger)
             try await db.query("DELETE FROM users WHERE id = \(id)", logger: logger)
+            if let event { try await Self.queue(db, logger, developerID: developerID, userID: id, kind: .deauth, body: event) }
             return true
         }
     }
@@ -175,7 +197,6 @@ public final class PostgresStorage: Storage {
                 guard try await Self.exists(db, "SELECT 1 FROM users WHERE id = \(newUser.id) AND developer_id = \(developerID)", logger)
                 else { throw StorageError.userOwnedElsewhere(newUser.id) }
             }
-            let now = micros(Date())
             for a in activities {
                 try await db.query(
                     "DELETE FROM activity_samples WHERE user_id = \(a.userID) AND summary_id = \(a.summaryID)", logger: logger)
@@ -194,11 +215,7 @@ public final class PostgresStorage: Storage {
                         VALUES (\(a.userID), \(a.summaryID), \(Int32(samples.channel.rawValue)), \(ByteBuffer(bytes: samples.bytes)))
                         """, logger: logger)
                 }
-                try await db.query(
-                    """
-                    INSERT INTO outbox (developer_id, user_id, kind, summary_id, created_at, next_attempt_at)
-                    VALUES (\(developerID), \(a.userID), 'activity', \(a.summaryID), \(now), \(now))
-                    """, logger: logger)
+                try await Self.queue(db, logger, developerID: developerID, userID: a.userID, kind: .activity, summaryID: a.summaryID)
             }
         }
     }
@@ -240,19 +257,30 @@ public final class PostgresStorage: Storage {
         }
     }
 
-    public func queueHistorical(developerID: String, userID: String, from: Int64, to: Int64, reference: String) async throws -> Int {
-        let now = micros(Date())
-        let rows = try await client.query(
-            """
-            WITH queued AS (
-                INSERT INTO outbox (developer_id, user_id, kind, summary_id, reference, created_at, next_attempt_at)
-                SELECT \(developerID), user_id, 'historical', summary_id, \(reference), \(now), \(now) FROM activities
-                WHERE user_id = \(userID) AND start_time >= \(from) AND start_time < \(to) ORDER BY start_time, summary_id COLLATE "C"
-                RETURNING 1)
-            SELECT count(*) FROM queued
-            """, logger: logger)
-        for try await count in rows.decode(Int64.self) { return Int(count) }
-        return 0
+    public func queueHistorical(
+        developerID: String, userID: String, from: Int64, to: Int64, reference: String, large: LargeRequestEvents?
+    ) async throws -> Int {
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { db in
+            var ids: [String] = []
+            let rows = try await db.query(
+                """
+                SELECT summary_id FROM activities WHERE user_id = \(userID) AND start_time >= \(from) AND start_time < \(to)
+                ORDER BY start_time, summary_id COLLATE "C"
+                """, logger: logger)
+            for try await id in rows.decode(String.self) { ids.append(id) }
+            if let large {
+                try await Self.queue(
+                    db, logger, developerID: developerID, userID: userID, kind: .largeRequestProcessing, reference: reference, body: large.processing)
+                try await Self.queue(
+                    db, logger, developerID: developerID, userID: userID, kind: .largeRequestSending, reference: reference,
+                    body: large.sending(ids.count))
+            }
+            for id in ids {
+                try await Self.queue(db, logger, developerID: developerID, userID: userID, kind: .historical, summaryID: id, reference: reference)
+            }
+            return ids.count
+        }
     }
 
     public func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws -> RateDecision {
@@ -315,6 +343,3 @@ public final class PostgresStorage: Storage {
         return false
     }
 }
-
-private func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
-private func date(_ micros: Int64) -> Date { Date(timeIntervalSince1970: Double(micros) / 1_000_000) }

@@ -16,6 +16,23 @@ enum SQLSchema {
         "CREATE TABLE rate_buckets (user_id TEXT PRIMARY KEY, started_at BIGINT NOT NULL, days BIGINT NOT NULL)"
     ]
 
+    /// Webhook delivery: what each attempt said, a lease for the message in flight, and the state
+    /// of each developer's endpoint. A message's `webhook-id` is `msg_` and its row id.
+    static let version3 = [
+        "ALTER TABLE outbox ADD COLUMN body BYTEA",
+        "ALTER TABLE outbox ADD COLUMN locked_until BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE outbox ADD COLUMN last_status INTEGER",
+        "ALTER TABLE outbox ADD COLUMN last_error TEXT",
+        "ALTER TABLE outbox ADD COLUMN delivered_at BIGINT",
+        "CREATE INDEX outbox_by_user ON outbox (developer_id, user_id, status, id)",
+        "ALTER TABLE developers ADD COLUMN webhook_disabled_at BIGINT",
+        "ALTER TABLE developers ADD COLUMN webhook_failing_since BIGINT",
+    ]
+
+    static func version3(_ dialect: SQLDialect) -> [String] {
+        version3.map { $0.replacingOccurrences(of: "BYTEA", with: dialect == .sqlite ? "BLOB" : "BYTEA") }
+    }
+
     private static let version1Template = [
         """
         CREATE TABLE developers (

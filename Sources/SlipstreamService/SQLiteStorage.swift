@@ -6,7 +6,7 @@ import GRDB
 import SlipstreamCore
 
 public final class SQLiteStorage: Storage {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating and migrating) the database at `path`.
     public init(path: String) throws {
@@ -26,6 +26,9 @@ public final class SQLiteStorage: Storage {
         }
         migrator.registerMigration("2-rate-buckets") { db in
             for statement in SQLSchema.version2 { try db.execute(sql: statement) }
+        }
+        migrator.registerMigration("3-delivery") { db in
+            for statement in SQLSchema.version3(.sqlite) { try db.execute(sql: statement) }
         }
         return migrator
     }
@@ -67,17 +70,35 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    private static func developer(_ row: Row) -> Developer {
-        Developer(
+    static func developer(_ row: Row) -> Developer {
+        var developer = Developer(
             id: row["id"], name: row["name"], apiKeyHash: [UInt8](row["api_key_hash"] as Data),
             webhookURL: row["webhook_url"], webhookSigningSecret: row["webhook_signing_secret"],
             terraSigningSecret: row["terra_signing_secret"], createdAt: date(row["created_at"]))
+        developer.webhookDisabledAt = row["webhook_disabled_at"]
+        return developer
     }
 
     // MARK: Users
 
-    public func insertUser(_ user: ServiceUser) async throws {
-        try await pool.write { db in try Self.insert(user, db) }
+    public func insertUser(_ user: ServiceUser, announcing event: [UInt8]?) async throws {
+        try await pool.write { db in
+            try Self.insert(user, db)
+            if let event { try Self.queue(db, developerID: user.developerID, userID: user.id, kind: .auth, body: event) }
+        }
+    }
+
+    static func queue(
+        _ db: Database, developerID: String, userID: String, kind: OutboxMessage.Kind, summaryID: String? = nil, reference: String? = nil,
+        body: [UInt8]? = nil
+    ) throws {
+        let now = micros(Date())
+        try db.execute(
+            sql: """
+                INSERT INTO outbox (developer_id, user_id, kind, summary_id, reference, body, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [developerID, userID, kind.rawValue, summaryID, reference, body.map { Data($0) }, now, now])
     }
 
     private static func insert(_ u: ServiceUser, _ db: Database) throws {
@@ -105,7 +126,7 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    public func deleteUser(id: String, developerID: String) async throws -> Bool {
+    public func deleteUser(id: String, developerID: String, announcing event: [UInt8]?) async throws -> Bool {
         try await pool.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ? AND developer_id = ?", arguments: [id, developerID]) != nil
             else { return false }
@@ -113,6 +134,7 @@ public final class SQLiteStorage: Storage {
             try db.execute(sql: "DELETE FROM activity_samples WHERE user_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM activities WHERE user_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id])
+            if let event { try Self.queue(db, developerID: developerID, userID: id, kind: .deauth, body: event) }
             return true
         }
     }
@@ -131,7 +153,6 @@ public final class SQLiteStorage: Storage {
                 let owner = try String.fetchOne(db, sql: "SELECT developer_id FROM users WHERE id = ?", arguments: [newUser.id])
                 if owner == nil { try Self.insert(newUser, db) } else if owner != developerID { throw StorageError.userOwnedElsewhere(newUser.id) }
             }
-            let now = micros(Date())
             for a in activities {
                 try db.execute(
                     sql: "DELETE FROM activity_samples WHERE user_id = ? AND summary_id = ?", arguments: [a.userID, a.summaryID])
@@ -146,12 +167,7 @@ public final class SQLiteStorage: Storage {
                         sql: "INSERT INTO activity_samples (user_id, summary_id, channel, data) VALUES (?, ?, ?, ?)",
                         arguments: [a.userID, a.summaryID, samples.channel.rawValue, Data(samples.bytes)])
                 }
-                try db.execute(
-                    sql: """
-                        INSERT INTO outbox (developer_id, user_id, kind, summary_id, created_at, next_attempt_at)
-                        VALUES (?, ?, 'activity', ?, ?, ?)
-                        """,
-                    arguments: [developerID, a.userID, a.summaryID, now, now])
+                try Self.queue(db, developerID: developerID, userID: a.userID, kind: .activity, summaryID: a.summaryID)
             }
         }
     }
@@ -188,17 +204,21 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    public func queueHistorical(developerID: String, userID: String, from: Int64, to: Int64, reference: String) async throws -> Int {
+    public func queueHistorical(
+        developerID: String, userID: String, from: Int64, to: Int64, reference: String, large: LargeRequestEvents?
+    ) async throws -> Int {
         try await pool.write { db in
-            let now = micros(Date())
-            try db.execute(
-                sql: """
-                    INSERT INTO outbox (developer_id, user_id, kind, summary_id, reference, created_at, next_attempt_at)
-                    SELECT ?, user_id, 'historical', summary_id, ?, ?, ? FROM activities
-                    WHERE user_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time, summary_id
-                    """,
-                arguments: [developerID, reference, now, now, userID, from, to])
-            return db.changesCount
+            let ids = try String.fetchAll(
+                db, sql: "SELECT summary_id FROM activities WHERE user_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time, summary_id",
+                arguments: [userID, from, to])
+            if let large {
+                try Self.queue(db, developerID: developerID, userID: userID, kind: .largeRequestProcessing, reference: reference, body: large.processing)
+                try Self.queue(db, developerID: developerID, userID: userID, kind: .largeRequestSending, reference: reference, body: large.sending(ids.count))
+            }
+            for id in ids {
+                try Self.queue(db, developerID: developerID, userID: userID, kind: .historical, summaryID: id, reference: reference)
+            }
+            return ids.count
         }
     }
 
@@ -248,6 +268,3 @@ public final class SQLiteStorage: Storage {
         }
     }
 }
-
-private func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
-private func date(_ micros: Int64) -> Date { Date(timeIntervalSince1970: Double(micros) / 1_000_000) }

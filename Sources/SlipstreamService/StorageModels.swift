@@ -12,6 +12,8 @@ public struct Developer: Sendable, Equatable {
     public var webhookURL: String?
     /// Signs what we push to the developer (`whsec_…`).
     public var webhookSigningSecret: String
+    /// Set when deliveries stopped: a 410, or a day of failures without a success (UTC µs).
+    public var webhookDisabledAt: Int64? = nil
     /// Verifies what Terra pushes to us for this developer (`POST /webhooks/terra/{dev_id}`).
     public var terraSigningSecret: String?
     public var createdAt: Date
@@ -77,7 +79,13 @@ public struct ActivityCursor: Sendable, Equatable {
 
 /// A message waiting for the developer's webhook (sent by the delivery worker).
 public struct OutboxMessage: Sendable, Equatable {
-    public enum Kind: String, Sendable { case activity, auth, deauth, historical }
+    /// `activity`: a stored activity; `historical`: one answering a historical request (its
+    /// `reference`); the others are Terra's events, their body kept with the message.
+    public enum Kind: String, Sendable {
+        case activity, historical, auth, deauth
+        case largeRequestProcessing = "large_request_processing"
+        case largeRequestSending = "large_request_sending"
+    }
     public var developerID: String
     public var userID: String
     public var kind: Kind
@@ -111,3 +119,60 @@ public struct RateDecision: Sendable, Equatable {
     /// Seconds until the bucket starts again.
     public var resetAfter: Int64
 }
+
+/// A message claimed for sending: what to send, and where.
+public struct Delivery: Sendable {
+    public var id: Int64
+    /// `webhook-id`: the same on every attempt.
+    public var messageID: String { "msg_\(id)" }
+    public var developer: Developer
+    public var userID: String
+    public var kind: OutboxMessage.Kind
+    public var summaryID: String?
+    public var reference: String?
+    /// The event's JSON (events only).
+    public var body: [UInt8]?
+    /// Attempts made before this one.
+    public var attempts: Int
+    /// When the message was stored (UTC µs): `x-terra-ordering-timestamp`.
+    public var createdAt: Int64
+}
+
+/// What an attempt came to.
+public enum DeliveryOutcome: Sendable, Equatable {
+    case delivered(status: Int)
+    /// Try again at this time (UTC µs).
+    case retry(at: Int64, status: Int?, error: String)
+    /// No attempts left: kept as failed, for `deliveries retry`.
+    case failed(status: Int?, error: String)
+    /// 410: the endpoint is disabled at once; the message waits for it to be enabled again.
+    case endpointGone
+}
+
+/// One outbox row as `deliveries list` shows it.
+public struct DeliveryRecord: Sendable, Equatable {
+    public var id: Int64
+    public var developerID: String
+    public var userID: String
+    public var kind: String
+    public var summaryID: String?
+    public var reference: String?
+    public var status: String
+    public var attempts: Int
+    public var nextAttemptAt: Int64
+    public var lastStatus: Int?
+    public var lastError: String?
+    public var createdAt: Int64
+    public var deliveredAt: Int64?
+}
+
+/// Terra's events ahead of a large historical request's payloads.
+public struct LargeRequestEvents: Sendable {
+    public var processing: [UInt8]
+    /// The `large_request_sending` event, given the number of payloads to expect.
+    public var sending: @Sendable (Int) -> [UInt8]
+}
+
+/// UTC epoch microseconds, as the tables keep times.
+func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+func date(_ micros: Int64) -> Date { Date(timeIntervalSince1970: Double(micros) / 1_000_000) }

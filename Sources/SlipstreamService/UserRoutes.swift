@@ -29,7 +29,7 @@ extension SlipstreamServer {
         let user = ServiceUser(
             id: UUID().uuidString.lowercased(), developerID: developer.id, provider: "XOSS", referenceID: referenceID,
             createdAt: settings.now())
-        try await storage.insertUser(user)
+        try await storage.insertUser(user, announcing: TerraEvents.auth(user))
         return ServiceJSON.response { w in
             w.beginObject()
             ServiceJSON.status(&w)
@@ -86,7 +86,7 @@ extension SlipstreamServer {
     func deauthenticateUser(_ request: Request) async throws -> Response {
         let developer = try await authenticate(request)
         let user = try await requestedUser(request, of: developer)
-        guard try await storage.deleteUser(id: user.id, developerID: developer.id) else { throw Problem.notFound("user not found") }
+        guard try await storage.deleteUser(id: user.id, developerID: developer.id, announcing: TerraEvents.deauth(user)) else { throw Problem.notFound("user not found") }
         return ServiceJSON.response { ServiceJSON.statusObject(&$0) }
     }
 

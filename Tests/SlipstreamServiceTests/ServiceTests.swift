@@ -205,10 +205,10 @@ import Testing
                 let data = try #require(try json($0.body)["data"] as? [[String: Any]])
                 #expect(data.compactMap { ($0["metadata"] as? [String: Any])?["summary_id"] as? String } == ["xoss-7-0", "xoss-7-1"])
             }
-            // Each delivery is announced: two ingests of two activities.
-            #expect(try await f.storage.pendingMessages(developerID: f.developer.id, limit: 100).map(\.summaryID) == [
-                "xoss-7-0", "xoss-7-1", "xoss-7-0", "xoss-7-1",
-            ])
+            // Each delivery is announced: the user's connection, then two ingests of two activities.
+            let messages = try await f.storage.pendingMessages(developerID: f.developer.id, limit: 100)
+            #expect(messages.map(\.kind) == [.auth, .activity, .activity, .activity, .activity])
+            #expect(messages.map(\.summaryID) == [nil, "xoss-7-0", "xoss-7-1", "xoss-7-0", "xoss-7-1"])
         }
     }
 
@@ -240,7 +240,8 @@ import Testing
             try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(string: #"{"hello":1}"#)) {
                 #expect($0.status == .badRequest)
             }
-            #expect(try await f.storage.pendingMessages(developerID: f.developer.id, limit: 10).isEmpty)
+            // Only the user's connection is announced.
+            #expect(try await f.storage.pendingMessages(developerID: f.developer.id, limit: 10).map(\.kind) == [.auth])
         }
     }
 
@@ -355,7 +356,7 @@ import Testing
                 #expect((body["user"] as? [String: Any])?["user_id"] as? String == user)
                 return try #require(body["reference"] as? String)
             }
-            let queued = try await f.storage.pendingMessages(developerID: f.developer.id, limit: 10).filter { $0.reference != nil }
+            let queued = try await f.storage.pendingMessages(developerID: f.developer.id, limit: 10).filter { $0.kind == .historical }
             #expect(queued == [OutboxMessage(developerID: f.developer.id, userID: user, kind: .historical, summaryID: "xoss-7-1", reference: reference)])
         }
     }
@@ -380,7 +381,10 @@ import Testing
             }
             #expect(try await f.storage.activities(userID: user, from: 0, to: .max, after: nil, limit: 10, withSamples: true).isEmpty)
             #expect(try await f.storage.activities(userID: kept, from: 0, to: .max, after: nil, limit: 10, withSamples: true).count == 2)
-            #expect(try await f.storage.pendingMessages(developerID: f.developer.id, limit: 10).map(\.userID) == [kept, kept])
+            // What was waiting for the deleted user is gone; their deauth event waits instead.
+            let messages = try await f.storage.pendingMessages(developerID: f.developer.id, limit: 10)
+            #expect(messages.map(\.userID) == [kept, kept, kept, user])
+            #expect(messages.map(\.kind) == [.auth, .activity, .activity, .deauth])
             #expect(try await f.storage.integrityProblem() == nil)
         }
     }
