@@ -69,7 +69,7 @@ extension SlipstreamServer {
                         if !first { try await writer.write(ByteBuffer(string: ",")) }
                         first = false
                         if withSamples {
-                            try await ActivityBody.writeWithSamples(activity, to: &writer)
+                            for try await chunk in try MessageChunks(activity: activity) { try await writer.write(chunk) }
                         } else {
                             try await writer.write(ByteBuffer(bytes: activity.summaryJSON))
                         }
@@ -88,40 +88,6 @@ extension SlipstreamServer {
         case "true", "1": true
         case "false", "0": false
         default: throw Problem.badRequest("\(name) must be true or false, not '\(text!)'")
-        }
-    }
-}
-
-/// One stored activity with its samples, written in slices so that no response holds a whole ride as text.
-enum ActivityBody {
-    static let samplesPerSlice = 2048
-
-    static func writeWithSamples(_ activity: StoredActivity, to writer: inout some ResponseBodyWriter) async throws {
-        let columns = try SampleCodec.decode(activity.samples)
-        let times: SampleTimeStyle = activity.utcOffsetSeconds.map { .offset(seconds: $0) } ?? .local
-        for segment in SampleSplicer.splice(summary: activity.summaryJSON, channels: activity.samples.map(\.channel)) {
-            switch segment {
-            case .bytes(let bytes):
-                try await writer.write(ByteBuffer(bytes: bytes))
-            case .samples(let channel):
-                let column = columns[channel]
-                var start = 0
-                try await writer.write(ByteBuffer(string: "["))
-                repeat {
-                    var slice = JSONWriter()
-                    slice.beginArray()
-                    for i in start..<min(column.count, start + samplesPerSlice) {
-                        SampleWriter.write(column, at: i, schema: channel.schema, times: times, into: &slice)
-                    }
-                    slice.endArray()
-                    // Drop the slice's own brackets; slices after the first start with a comma.
-                    var bytes = slice.bytes.dropFirst().dropLast()
-                    if start > 0, !bytes.isEmpty { bytes = ([UInt8(ascii: ",")] + bytes)[...] }
-                    try await writer.write(ByteBuffer(bytes: bytes))
-                    start += samplesPerSlice
-                } while start < column.count
-                try await writer.write(ByteBuffer(string: "]"))
-            }
         }
     }
 }

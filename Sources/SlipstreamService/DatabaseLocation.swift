@@ -28,10 +28,11 @@ public enum DatabaseLocation: Equatable, Sendable {
     }
 
     /// Opens the database, creating and migrating its schema.
-    public func open() async throws -> any Storage {
+    /// - Parameter now: the clock the storage stamps messages with (tests set it).
+    public func open(now: @escaping @Sendable () -> Date = { Date() }) async throws -> any Storage {
         switch self {
-        case .sqlite(let path): return try SQLiteStorage(path: path)
-        case .postgres(let url): return try await PostgresStorage.open(url)
+        case .sqlite(let path): return try SQLiteStorage(path: path, now: now)
+        case .postgres(let url): return try await PostgresStorage.open(url, now: now)
         }
     }
 }

@@ -13,15 +13,19 @@ public final class PostgresStorage: Storage {
     private let runner: Task<Void, Never>
     let logger = Logger(label: "slipstream.postgres")
 
-    private init(client: PostgresClient) {
+    /// The time messages are queued at (injectable for tests).
+    let now: @Sendable () -> Date
+
+    private init(client: PostgresClient, now: @escaping @Sendable () -> Date) {
         self.client = client
+        self.now = now
         runner = Task { await client.run() }
     }
 
     deinit { runner.cancel() }
 
     /// Connects to `postgres://USER[:PASS]@HOST[:PORT]/DB` (`?sslmode=disable|prefer|require`) and migrates.
-    public static func open(_ url: URLComponents) async throws -> PostgresStorage {
+    public static func open(_ url: URLComponents, now: @escaping @Sendable () -> Date = { Date() }) async throws -> PostgresStorage {
         let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
         let tls: PostgresClient.Configuration.TLS =
             switch mode {
@@ -32,9 +36,15 @@ public final class PostgresStorage: Storage {
         let configuration = PostgresClient.Configuration(
             host: url.host ?? "127.0.0.1", port: url.port ?? 5432, username: url.user ?? "postgres", password: url.password,
             database: String(url.path.dropFirst()), tls: tls)
-        let storage = PostgresStorage(client: PostgresClient(configuration: configuration))
+        let storage = PostgresStorage(client: PostgresClient(configuration: configuration), now: now)
         try await storage.migrate()
         return storage
+    }
+
+    /// A new, empty database on the same server (for tests that want one each).
+    public func createDatabase(_ name: String) async throws {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else { throw StorageError.unsupportedDatabase(name) }
+        try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
     }
 
     private static let migrations = [
@@ -115,15 +125,15 @@ public final class PostgresStorage: Storage {
         let logger = self.logger
         try await client.withTransaction(logger: logger) { db in
             try await Self.insert(user, db, logger)
-            if let event { try await Self.queue(db, logger, developerID: user.developerID, userID: user.id, kind: .auth, body: event) }
+            if let event { try await self.queue(db, logger, developerID: user.developerID, userID: user.id, kind: .auth, body: event) }
         }
     }
 
-    static func queue(
+    func queue(
         _ db: PostgresConnection, _ logger: Logger, developerID: String, userID: String, kind: OutboxMessage.Kind, summaryID: String? = nil,
         reference: String? = nil, body: [UInt8]? = nil
     ) async throws {
-        let now = micros(Date())
+        let now = micros(self.now())
         try await db.query(
             """
             INSERT INTO outbox (developer_id, user_id, kind, summary_id, reference, body, created_at, next_attempt_at)
@@ -173,7 +183,7 @@ public final class PostgresStorage: Storage {
             try await db.query("DELETE FROM activity_samples WHERE user_id = \(id)", logger: logger)
             try await db.query("DELETE FROM activities WHERE user_id = \(id)", logger: logger)
             try await db.query("DELETE FROM users WHERE id = \(id)", logger: logger)
-            if let event { try await Self.queue(db, logger, developerID: developerID, userID: id, kind: .deauth, body: event) }
+            if let event { try await self.queue(db, logger, developerID: developerID, userID: id, kind: .deauth, body: event) }
             return true
         }
     }
@@ -215,7 +225,7 @@ public final class PostgresStorage: Storage {
                         VALUES (\(a.userID), \(a.summaryID), \(Int32(samples.channel.rawValue)), \(ByteBuffer(bytes: samples.bytes)))
                         """, logger: logger)
                 }
-                try await Self.queue(db, logger, developerID: developerID, userID: a.userID, kind: .activity, summaryID: a.summaryID)
+                try await self.queue(db, logger, developerID: developerID, userID: a.userID, kind: .activity, summaryID: a.summaryID)
             }
         }
     }
@@ -270,14 +280,14 @@ public final class PostgresStorage: Storage {
                 """, logger: logger)
             for try await id in rows.decode(String.self) { ids.append(id) }
             if let large {
-                try await Self.queue(
+                try await self.queue(
                     db, logger, developerID: developerID, userID: userID, kind: .largeRequestProcessing, reference: reference, body: large.processing)
-                try await Self.queue(
+                try await self.queue(
                     db, logger, developerID: developerID, userID: userID, kind: .largeRequestSending, reference: reference,
                     body: large.sending(ids.count))
             }
             for id in ids {
-                try await Self.queue(db, logger, developerID: developerID, userID: userID, kind: .historical, summaryID: id, reference: reference)
+                try await self.queue(db, logger, developerID: developerID, userID: userID, kind: .historical, summaryID: id, reference: reference)
             }
             return ids.count
         }
@@ -308,7 +318,7 @@ public final class PostgresStorage: Storage {
         try await client.query(
             """
             INSERT INTO events (developer_id, type, body, received_at)
-            VALUES (\(developerID), \(type), \(ByteBuffer(bytes: body)), \(micros(Date())))
+            VALUES (\(developerID), \(type), \(ByteBuffer(bytes: body)), \(micros(now())))
             """, logger: logger)
     }
 

@@ -7,9 +7,12 @@ import SlipstreamCore
 
 public final class SQLiteStorage: Storage {
     let pool: DatabasePool
+    /// The time messages are queued at (injectable for tests).
+    let now: @Sendable () -> Date
 
     /// Opens (creating and migrating) the database at `path`.
-    public init(path: String) throws {
+    public init(path: String, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.now = now
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -84,15 +87,15 @@ public final class SQLiteStorage: Storage {
     public func insertUser(_ user: ServiceUser, announcing event: [UInt8]?) async throws {
         try await pool.write { db in
             try Self.insert(user, db)
-            if let event { try Self.queue(db, developerID: user.developerID, userID: user.id, kind: .auth, body: event) }
+            if let event { try self.queue(db, developerID: user.developerID, userID: user.id, kind: .auth, body: event) }
         }
     }
 
-    static func queue(
+    func queue(
         _ db: Database, developerID: String, userID: String, kind: OutboxMessage.Kind, summaryID: String? = nil, reference: String? = nil,
         body: [UInt8]? = nil
     ) throws {
-        let now = micros(Date())
+        let now = micros(self.now())
         try db.execute(
             sql: """
                 INSERT INTO outbox (developer_id, user_id, kind, summary_id, reference, body, created_at, next_attempt_at)
@@ -134,7 +137,7 @@ public final class SQLiteStorage: Storage {
             try db.execute(sql: "DELETE FROM activity_samples WHERE user_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM activities WHERE user_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id])
-            if let event { try Self.queue(db, developerID: developerID, userID: id, kind: .deauth, body: event) }
+            if let event { try self.queue(db, developerID: developerID, userID: id, kind: .deauth, body: event) }
             return true
         }
     }
@@ -167,7 +170,7 @@ public final class SQLiteStorage: Storage {
                         sql: "INSERT INTO activity_samples (user_id, summary_id, channel, data) VALUES (?, ?, ?, ?)",
                         arguments: [a.userID, a.summaryID, samples.channel.rawValue, Data(samples.bytes)])
                 }
-                try Self.queue(db, developerID: developerID, userID: a.userID, kind: .activity, summaryID: a.summaryID)
+                try self.queue(db, developerID: developerID, userID: a.userID, kind: .activity, summaryID: a.summaryID)
             }
         }
     }
@@ -212,11 +215,11 @@ public final class SQLiteStorage: Storage {
                 db, sql: "SELECT summary_id FROM activities WHERE user_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time, summary_id",
                 arguments: [userID, from, to])
             if let large {
-                try Self.queue(db, developerID: developerID, userID: userID, kind: .largeRequestProcessing, reference: reference, body: large.processing)
-                try Self.queue(db, developerID: developerID, userID: userID, kind: .largeRequestSending, reference: reference, body: large.sending(ids.count))
+                try self.queue(db, developerID: developerID, userID: userID, kind: .largeRequestProcessing, reference: reference, body: large.processing)
+                try self.queue(db, developerID: developerID, userID: userID, kind: .largeRequestSending, reference: reference, body: large.sending(ids.count))
             }
             for id in ids {
-                try Self.queue(db, developerID: developerID, userID: userID, kind: .historical, summaryID: id, reference: reference)
+                try self.queue(db, developerID: developerID, userID: userID, kind: .historical, summaryID: id, reference: reference)
             }
             return ids.count
         }
@@ -244,7 +247,7 @@ public final class SQLiteStorage: Storage {
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT INTO events (developer_id, type, body, received_at) VALUES (?, ?, ?, ?)",
-                arguments: [developerID, type, Data(body), micros(Date())])
+                arguments: [developerID, type, Data(body), micros(now())])
         }
     }
 

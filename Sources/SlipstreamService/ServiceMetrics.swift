@@ -44,6 +44,31 @@ public final class ServiceMetrics: Sendable {
         ).record(duration)
     }
 
+    func deliveryAttempt(status: Int?, outcome: DeliveryOutcome, duration: Duration) {
+        let result: String =
+            switch outcome {
+            case .delivered: "delivered"
+            case .retry: "retry"
+            case .failed: "failed"
+            case .endpointGone: "gone"
+            }
+        registry.makeCounter(
+            descriptor: .init(namespace: "slipstream", metricName: "webhook_attempts", unitName: "total", helpText: "Webhook delivery attempts"),
+            labels: [("status", status.map(String.init) ?? "none"), ("result", result)]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "slipstream", metricName: "webhook_attempt_duration", unitName: "seconds", helpText: "Time of an attempt"),
+            labels: [], buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    func queueDepth(_ pending: Int) {
+        registry.makeGauge(
+            descriptor: .init(namespace: "slipstream", metricName: "webhook_queue", unitName: "messages", helpText: "Messages waiting"),
+            labels: []
+        ).set(Double(pending))
+    }
+
     func response() -> Response {
         Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -14,6 +14,9 @@ public struct ServiceSettings: Sendable {
     public var idleTimeoutSeconds: Int64 = 60
     /// Where users are sent to connect (`auth_url`); defaults to http://HOST:PORT.
     public var publicURL: String?
+    /// How webhooks are sent; `deliversWebhooks` false runs no delivery worker in this process.
+    public var delivery = DeliverySettings()
+    public var deliversWebhooks = true
     /// Terra's per-user limits on requested days.
     public var rateLimit = RateLimit()
     /// The time, injectable for tests.

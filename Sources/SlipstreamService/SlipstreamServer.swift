@@ -7,6 +7,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 public struct SlipstreamServer: Sendable {
     public let storage: any Storage
@@ -47,12 +48,19 @@ public struct SlipstreamServer: Sendable {
         return router
     }
 
-    /// The application, listening where the settings say.
+    /// The application, listening where the settings say, with the delivery worker beside it.
     public func application(logger: Logger) -> some ApplicationProtocol {
-        Application(
+        var services: [any Service] = []
+        if settings.deliversWebhooks {
+            var workerLogger = logger
+            workerLogger[metadataKey: "worker"] = "delivery"
+            services.append(DeliveryWorker(storage: storage, settings: settings.delivery, metrics: metrics, logger: workerLogger, now: settings.now))
+        }
+        return Application(
             router: router(),
             server: .http1(configuration: .init(idleTimeout: .seconds(settings.idleTimeoutSeconds))),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "slipstream"),
+            services: services,
             logger: logger)
     }
 }

@@ -46,8 +46,20 @@ func shell(_ command: String, in directory: String) throws -> ShellResult {
     let assignments: [String] = environment.map { "\($0.key)=\($0.value)" }
     let variables: [UnsafeMutablePointer<CChar>?] = assignments.map { strdup($0) } + [nil]
     defer { (arguments + variables).forEach { free($0) } }
+    // Signals as a terminal's shell has them: this process ignores SIGPIPE, which a child would
+    // inherit, and `slipstream columns | head` would then see a broken pipe instead of quietly ending.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var all = sigset_t()
+    sigfillset(&all)
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, arguments, variables)
+    let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, arguments, variables)
     close(out[1])
     close(err[1])
     guard spawned == 0 else {

@@ -21,14 +21,22 @@ enum StorageKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
         ProcessInfo.processInfo.environment["SLIPSTREAM_TEST_POSTGRES"] == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
-    func open() async throws -> any Storage {
+    func open(now: @escaping @Sendable () -> Date = { Date() }) async throws -> any Storage {
         switch self {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipstream-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            return try await DatabaseLocation("sqlite:" + directory.appendingPathComponent("db.sqlite").path).open()
+            return try await DatabaseLocation("sqlite:" + directory.appendingPathComponent("db.sqlite").path).open(now: now)
         case .postgres:
-            return try await DatabaseLocation(ProcessInfo.processInfo.environment["SLIPSTREAM_TEST_POSTGRES"]!).open()
+            // A database of its own per test, made on the server SLIPSTREAM_TEST_POSTGRES names: the
+            // tests run at once, and a delivery worker claims every developer's messages.
+            let shared = ProcessInfo.processInfo.environment["SLIPSTREAM_TEST_POSTGRES"]!
+            let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let admin = try await DatabaseLocation(shared).open()
+            try await (admin as! PostgresStorage).createDatabase(name)
+            var url = try #require(URLComponents(string: shared))
+            url.path = "/" + name
+            return try await DatabaseLocation(url.string!).open(now: now)
         }
     }
 }
@@ -41,12 +49,15 @@ struct ServiceFixture: Sendable {
 
     static let terraSecret = "terra-test-secret"
 
-    static func make(_ kind: StorageKind, configure: (inout ServiceSettings) -> Void = { _ in }) async throws -> ServiceFixture {
-        let storage = try await kind.open()
+    static func make(
+        _ kind: StorageKind, webhookURL: String? = nil, configure: (inout ServiceSettings) -> Void = { _ in }
+    ) async throws -> ServiceFixture {
         var settings = ServiceSettings()
         settings.publicURL = "http://slipstream.test"
+        settings.deliversWebhooks = false  // DeliveryTests run the worker themselves, one round at a time
         configure(&settings)
-        let (developer, key) = Developer.new(name: "Test Dev", webhookURL: nil, terraSigningSecret: terraSecret)
+        let storage = try await kind.open(now: settings.now)
+        let (developer, key) = Developer.new(name: "Test Dev", webhookURL: webhookURL, terraSigningSecret: terraSecret)
         try await storage.insertDeveloper(developer)
         return ServiceFixture(storage: storage, server: SlipstreamServer(storage: storage, settings: settings), developer: developer, apiKey: key)
     }
