@@ -9,7 +9,11 @@
   drain     SIGTERM while an upload is in flight: it is answered 200, then the process exits 0;
   scaleout  (with --postgres) two servers on one database: what one stored, the other serves;
   openapi   (with --schemathesis) schemathesis against /openapi.yaml of a live server, every
-            operation, a bounded number of examples (scripts/schemathesis.toml).
+            operation, a bounded number of examples (scripts/schemathesis.toml);
+  webhooks  deliveries to a receiver here, every signature checked by the `standardwebhooks`
+            package and by Python's hmac; kill -9 with messages pending and in flight, restart: every
+            message arrives (each webhook-id at least once); with --postgres, two servers' workers on
+            one outbox never send the same message at the same time.
 
     scripts/check-service.py --slipstream .build/debug/slipstream [--postgres URL] [checks...]
 """
@@ -87,6 +91,14 @@ def developer(binary, database, workdir):
                          check=True, capture_output=True, cwd=workdir).stdout
     created = json.loads(out)
     return {"dev-id": created["dev_id"], "x-api-key": created["api_key"]}
+
+
+def developer_with_secret(binary, database, workdir):
+    """A developer's keys and the webhook signing secret `developers create` shows once."""
+    out = subprocess.run([binary, "developers", "create", "--name", "Hooks", "--database", database],
+                         check=True, capture_output=True, cwd=workdir).stdout
+    created = json.loads(out)
+    return {"dev-id": created["dev_id"], "x-api-key": created["api_key"]}, created["webhook_signing_secret"]
 
 
 def new_user(server, keys):
@@ -302,12 +314,141 @@ def check_openapi(args, workdir):
     server.kill()
 
 
+class Receiver:
+    """A developer's endpoint: checks both signatures, records each message, notices a webhook-id
+    arriving while another request with it is still being answered."""
+
+    def __init__(self, secret, delay=0.05):
+        import http.server
+        import hashlib
+        import hmac
+        import standardwebhooks
+        self.lock = threading.Lock()
+        self.received = []          # (webhook-id, type, summary_id)
+        self.in_flight = set()
+        self.overlaps = []
+        self.bad_signatures = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                message = headers.get("webhook-id")
+                with receiver.lock:
+                    if message in receiver.in_flight:
+                        receiver.overlaps.append(message)
+                    receiver.in_flight.add(message)
+                try:
+                    standardwebhooks.Webhook(secret).verify(body, headers)
+                    t, v1 = (part.split("=", 1)[1] for part in headers["terra-signature"].split(","))
+                    expected = hmac.new(secret.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
+                    if not hmac.compare_digest(expected, v1):
+                        raise ValueError("terra-signature")
+                except Exception as error:
+                    with receiver.lock:
+                        receiver.bad_signatures.append((message, str(error)))
+                time.sleep(delay)
+                event = json.loads(body)
+                summary = (event.get("data") or [{}])[0].get("metadata", {}).get("summary_id")
+                with receiver.lock:
+                    receiver.received.append((message, event.get("type"), summary))
+                    receiver.in_flight.discard(message)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def ids(self):
+        with self.lock:
+            return [r[0] for r in self.received]
+
+
+def wait_until(condition, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def check_webhooks(args, workdir):
+    try:
+        import standardwebhooks  # noqa: F401
+    except ImportError:
+        print("skip webhooks: the standardwebhooks package is not installed")
+        return
+    # Crash: 5 users with 4 rides each (25 messages with their auth events), a slow receiver, kill -9
+    # while they go out, restart.
+    database = "sqlite:" + os.path.join(workdir, "webhooks.sqlite")
+    fast = ["--delivery-timeout", "2", "--retry-schedule", "1s,1s,1s,1s,1s"]
+    keys, secret = developer_with_secret(args.slipstream, database, workdir)
+    receiver = Receiver(secret, delay=0.15)
+    subprocess.run([args.slipstream, "developers", "set-webhook", keys["dev-id"], f"http://127.0.0.1:{receiver.port}/hook",
+                    "--database", database], check=True)
+    server = Server(args.slipstream, database, workdir, fast).start()
+    users = [new_user(server, keys) for _ in range(5)]
+    for index, user in enumerate(users):
+        payload = subprocess.run([args.slipstream, "generate", "--seconds", "300", "--activities", "4", "--seed", str(40 + index)],
+                                 check=True, capture_output=True).stdout
+        assert server.request("POST", f"/v2/ingest?user_id={user}", body=payload, headers=keys)[0] == 200
+    wait_until(lambda: len(receiver.ids()) >= 6, 30)
+    server.kill()
+    before = len(receiver.ids())
+    server = Server(args.slipstream, database, workdir, fast).start()
+    expected = 25
+    arrived = wait_until(lambda: len(set(receiver.ids())) >= expected, 90)
+    check(0 < before < expected, f"webhooks: the kill came while messages were going out ({before} of {expected} received)")
+    check(arrived, f"webhooks: after the restart every message arrives ({len(set(receiver.ids()))} distinct webhook-ids of {expected})")
+    kinds = [r[1] for r in receiver.received]
+    check(kinds.count("auth") >= 5 and kinds.count("activity") >= 20, "webhooks: 5 auth events and 20 activities among them")
+    check(not receiver.bad_signatures, f"webhooks: every signature verifies with standardwebhooks and hmac ({receiver.bad_signatures[:2]})")
+    pending = subprocess.run([args.slipstream, "deliveries", "list", "--status", "pending", "--database", database],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    check(pending == "" or wait_until(lambda: subprocess.run(
+        [args.slipstream, "deliveries", "list", "--status", "pending", "--database", database],
+        capture_output=True, text=True).stdout.strip() == "", 20), "webhooks: nothing left pending")
+    print(f"     ({len(receiver.ids()) - len(set(receiver.ids()))} sent twice: at least once, as promised)")
+    server.kill()
+    receiver.server.shutdown()
+
+    if not args.postgres:
+        print("skip webhooks on two servers: no --postgres")
+        return
+    keys, secret = developer_with_secret(args.slipstream, args.postgres, workdir)
+    receiver = Receiver(secret, delay=0.1)
+    subprocess.run([args.slipstream, "developers", "set-webhook", keys["dev-id"], f"http://127.0.0.1:{receiver.port}/hook",
+                    "--database", args.postgres], check=True)
+    first = Server(args.slipstream, args.postgres, workdir, fast).start()
+    second = Server(args.slipstream, args.postgres, workdir, fast).start()
+    users = [new_user(first, keys) for _ in range(8)]
+    for index, user in enumerate(users):
+        payload = subprocess.run([args.slipstream, "generate", "--seconds", "120", "--activities", "3", "--seed", str(60 + index)],
+                                 check=True, capture_output=True).stdout
+        server = first if index % 2 == 0 else second
+        assert server.request("POST", f"/v2/ingest?user_id={user}", body=payload, headers=keys)[0] == 200
+    arrived = wait_until(lambda: len(set(receiver.ids())) >= 32, 90)
+    check(arrived, f"webhooks: two servers on one PostgreSQL deliver every message ({len(set(receiver.ids()))} of 32)")
+    check(not receiver.overlaps, f"webhooks: ... never the same message twice at the same time ({receiver.overlaps[:3]})")
+    check(len(receiver.ids()) == len(set(receiver.ids())), f"webhooks: ... and, without a crash, each once ({len(receiver.ids())} requests)")
+    first.kill()
+    second.kill()
+    receiver.server.shutdown()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--slipstream", required=True)
     parser.add_argument("--postgres")
     parser.add_argument("--schemathesis", help="the st command")
-    parser.add_argument("checks", nargs="*", default=["crash", "hostile", "drain", "scaleout", "openapi"])
+    parser.add_argument("checks", nargs="*", default=["crash", "hostile", "drain", "scaleout", "openapi", "webhooks"])
     args = parser.parse_args()
     args.slipstream = os.path.abspath(args.slipstream)
     with tempfile.TemporaryDirectory() as workdir:

@@ -12,16 +12,16 @@ fi
 swift test "$@"
 
 venv=.build/checkers-venv
-if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/python" -c 'import fitdecode' 2>/dev/null; then
+if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/python" -c 'import fitdecode, standardwebhooks' 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check fitdecode==0.11.0 schemathesis==4.32.5
+    "$venv/bin/pip" install --quiet --disable-pip-version-check fitdecode==0.11.0 schemathesis==4.32.5 standardwebhooks==1.1.0
 fi
 bin=.build/debug/slipstream
 generated=$(mktemp --suffix=.fit)
 trap 'rm -f "$generated"' EXIT
 "$bin" generate --format fit --seconds 3600 --activities 3 --seed 7 > "$generated"
 # The service over loopback: a crash with uploads in flight, hostile clients, SIGTERM, two servers,
-# schemathesis against our OpenAPI document.
-python3 scripts/check-service.py --slipstream "$bin" --postgres "$SLIPSTREAM_TEST_POSTGRES" --schemathesis "$venv/bin/st"
+# schemathesis against our OpenAPI document, webhooks checked by the standardwebhooks package.
+"$venv/bin/python" scripts/check-service.py --slipstream "$bin" --postgres "$SLIPSTREAM_TEST_POSTGRES" --schemathesis "$venv/bin/st"
 
 "$venv/bin/python" scripts/check-fit.py "$bin" "$generated" Tests/SlipstreamTests/Fixtures/fit/{Activity,antfs-dump.63,compressed-speed-distance,elemnt-bolt-no-application-id-inside-developer-data-id,activity-activity-filecrc}.fit

@@ -35,6 +35,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a terra-signature timestamp may be away from now.") var signatureTolerance: Int64 = 300
     @Option(help: "Seconds an idle connection is kept open.") var idleTimeout: Int64 = 60
     @Option(help: "The URL users reach this server at (for auth_url); default http://HOST:PORT.") var publicURL: String?
+    @Option(help: "Seconds a webhook delivery attempt may take.") var deliveryTimeout: Int64 = 15
+    @Option(help: "Waits after each failed delivery attempt (s, m, h, d); after the last, the message fails.")
+    var retrySchedule = "5s,5m,30m,2h,5h,10h,10h"
+    @Flag(help: "Run no delivery worker in this process (another process sends the outbox).") var noDeliveries = false
     @Option(help: "Days one historical request may span (Terra's rule r1).") var maxRequestDays: Int64 = 1825
     @Option(help: "Days a user's historical requests may span in an hour (Terra's rule r2).") var hourlyRequestDays: Int64 = 6000
 
@@ -46,6 +50,12 @@ struct Serve: AsyncParsableCommand {
         settings.signatureToleranceSeconds = signatureTolerance
         settings.idleTimeoutSeconds = idleTimeout
         settings.publicURL = publicURL
+        guard let schedule = DeliverySettings.parseSchedule(retrySchedule) else {
+            throw ValidationError("--retry-schedule '\(retrySchedule)': give waits like 5s,5m,2h,1d")
+        }
+        settings.delivery.schedule = schedule
+        settings.delivery.timeoutSeconds = deliveryTimeout
+        settings.deliversWebhooks = !noDeliveries
         settings.rateLimit.maxDaysPerRequest = maxRequestDays
         settings.rateLimit.daysPerWindow = hourlyRequestDays
         var logger = Logger(label: "slipstream")
@@ -58,7 +68,7 @@ struct Serve: AsyncParsableCommand {
 struct Developers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and list developers (API keys, webhook URLs).",
-        subcommands: [Create.self, List.self, RotateKey.self, SetWebhook.self])
+        subcommands: [Create.self, List.self, RotateKey.self, SetWebhook.self, EnableWebhook.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -115,8 +125,21 @@ struct Developers: AsyncParsableCommand {
     }
 }
 
+extension Developers {
+    struct EnableWebhook: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enable a developer's webhook again after it was disabled (a 410, or a day of failures).")
+        @Argument(help: "The developer's id.") var devID: String
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            guard try await database.open().enableWebhook(developerID: devID) else { throw ValidationError("no developer \(devID)") }
+        }
+    }
+}
+
 /// A one-line JSON object of string (or null) members.
-private func jsonObject(_ members: [(String, String?)]) -> String {
+func jsonObject(_ members: [(String, String?)]) -> String {
     func quoted(_ text: String) -> String {
         let data = try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
         return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)

@@ -13,7 +13,7 @@ struct SlipstreamCommand: AsyncParsableCommand {
             unreadable, 74 output error.
             """,
         version: "0.1.0",
-        subcommands: [Summarize.self, Batch.self, Columns.self, Convert.self, Generate.self, Bench.self, Serve.self, Developers.self]
+        subcommands: [Summarize.self, Batch.self, Columns.self, Convert.self, Generate.self, Bench.self, Serve.self, Developers.self, Deliveries.self, Webhooks.self]
     )
 }
 
