@@ -7,7 +7,9 @@
             requests/s and p99 (goal: 1,000 requests/s, p99 under 50 ms, on 2 cores);
   samples   a with_samples response of about 200 MB streamed to curl: MB/s, and the server's peak
             RSS while it streams (goal: under 100 MB);
-  storage   stored bytes (summaries and sample columns) per ingested JSON byte (aim: a tenth at most).
+  storage   stored bytes (summaries and sample columns) per ingested JSON byte (aim: a tenth at most);
+  delivery  webhook messages/s and MB/s to a receiver on loopback that reads and discards: 40 one-hour
+            rides of 10 users (and their 10 auth events) queued first, then the endpoint set.
 
     scripts/bench-service.py --slipstream .build/release/slipstream [--seconds 10] [--postgres URL]
 """
@@ -68,7 +70,7 @@ def main():
     parser.add_argument("--slipstream", required=True)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--database", help="default: SQLite in a temporary directory")
-    parser.add_argument("stages", nargs="*", default=["ingest", "history", "storage", "samples"])
+    parser.add_argument("stages", nargs="*", default=["ingest", "history", "storage", "delivery", "samples"])
     args = parser.parse_args()
     binary = os.path.abspath(args.slipstream)
     unlimited = ["--hourly-request-days", "1000000000", "--max-body-bytes", str(1 << 30)]
@@ -118,6 +120,8 @@ def main():
                   f"samples {samples / 1e3:.0f} kB; {(summaries[0] + samples) / stored_json:.3f} stored bytes per JSON byte")
             db.close()
 
+        if "delivery" in args.stages:
+            delivery(binary, server, workdir, database)
         if "samples" not in args.stages:
             server.kill()
             return
@@ -143,6 +147,48 @@ def main():
               f"{elapsed:.2f} s = {length / elapsed / 1e6:.0f} MB/s; server peak RSS {peak_rss_mb(server.process.pid):.0f} MB "
               f"(after start {before:.0f} MB)")
         server.kill()
+
+
+def delivery(binary, server, workdir, database):
+    import http.server
+    import threading
+    received = {"count": 0, "bytes": 0}
+    lock = threading.Lock()
+
+    class Discard(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            length = int(self.headers["Content-Length"])
+            while length > 0:
+                length -= len(self.rfile.read(min(length, 1 << 20)))
+            with lock:
+                received["count"] += 1
+                received["bytes"] += int(self.headers["Content-Length"])
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Discard)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    keys, _ = check_service.developer_with_secret(binary, database, workdir)
+    for index in range(10):
+        user = new_user(server, keys)
+        rides = subprocess.run([binary, "generate", "--seconds", "3600", "--activities", "4", "--seed", str(70 + index)],
+                               check=True, capture_output=True).stdout
+        assert server.request("POST", f"/v2/ingest?user_id={user}", body=rides, headers=keys, timeout=120)[0] == 200
+    started = time.perf_counter()
+    subprocess.run([binary, "developers", "set-webhook", keys["dev-id"], f"http://127.0.0.1:{receiver.server_address[1]}/hook",
+                    "--database", database], check=True)
+    while received["count"] < 50 and time.perf_counter() - started < 300:
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    print(f"delivery: {received['count']} messages ({received['bytes'] / 1e6:.1f} MB: 40 one-hour rides with samples, 10 auth events) "
+          f"in {elapsed:.2f} s = {received['count'] / elapsed:.1f} messages/s, {received['bytes'] / elapsed / 1e6:.1f} MB/s")
+    receiver.shutdown()
 
 
 def generated_many(binary, activities, seconds):

@@ -31,9 +31,9 @@ struct Deliveries: AsyncParsableCommand {
                 print(
                     jsonObject([
                         ("webhook_id", "msg_\(d.id)"), ("developer", d.developerID), ("user_id", d.userID), ("type", d.kind),
-                        ("summary_id", d.summaryID), ("reference", d.reference), ("status", d.status), ("attempts", String(d.attempts)),
+                        ("summary_id", d.summaryID), ("reference", d.reference), ("status", d.status), ("attempts", d.attempts),
                         ("created_at", time(d.createdAt)), ("next_attempt_at", d.status == "pending" ? time(d.nextAttemptAt) : nil),
-                        ("last_status", d.lastStatus.map(String.init)), ("last_error", d.lastError), ("delivered_at", d.deliveredAt.map(time)),
+                        ("last_status", d.lastStatus), ("last_error", d.lastError), ("delivered_at", d.deliveredAt.map(time)),
                     ]))
             }
         }

@@ -138,11 +138,18 @@ extension Developers {
     }
 }
 
-/// A one-line JSON object of string (or null) members.
-func jsonObject(_ members: [(String, String?)]) -> String {
+/// A one-line JSON object; members are strings, integers or null.
+func jsonObject(_ members: [(String, Any?)]) -> String {
     func quoted(_ text: String) -> String {
         let data = try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
         return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
-    return "{" + members.map { quoted($0.0) + ":" + ($0.1.map(quoted) ?? "null") }.joined(separator: ",") + "}"
+    func value(_ member: Any?) -> String {
+        switch member {
+        case let text as String: quoted(text)
+        case let number as Int: String(number)
+        default: "null"
+        }
+    }
+    return "{" + members.map { quoted($0.0) + ":" + value($0.1) }.joined(separator: ",") + "}"
 }

@@ -45,7 +45,9 @@ public struct DeliverySettings: Sendable {
         let made = attempts + 1
         guard made <= schedule.count else { return .failed(status: status, error: error) }
         var wait = Double(schedule[made - 1]) * (1 + jitter * random)
-        if status == 429 || status == 503, let text = retryAfter, let asked = Self.retryAfterSeconds(text) {
+        if status == 429 || status == 503, let text = retryAfter,
+            let asked = Self.retryAfterSeconds(text, now: Date(timeIntervalSince1970: Double(now) / 1_000_000))
+        {
             wait = Double(min(asked, maxRetryAfterSeconds))
         }
         return .retry(at: now + Int64(wait * 1_000_000), status: status, error: error)
