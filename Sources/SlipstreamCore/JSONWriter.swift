@@ -82,6 +82,14 @@ package struct JSONWriter {
         appendQuoted(value)
     }
 
+    /// A string whose text `write` appends and that needs no escaping (digits, dashes, colons).
+    package mutating func plainString(_ write: (inout [UInt8]) -> Void) {
+        beforeValue()
+        bytes.append(UInt8(ascii: "\""))
+        write(&bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     package mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { string(UnsafeRawBufferPointer($0)) }

@@ -106,7 +106,26 @@ public enum Timestamp {
 
     /// Formats UTC epoch microseconds as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
     public static func format(microseconds: Int64) -> String {
-        let (seconds, micros) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+        var bytes: [UInt8] = []
+        append(microseconds: microseconds, offsetSeconds: 0, suffix: .z, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `format(microseconds:)` as the wall clock of a place `offsetSeconds` east of UTC, with that
+    /// offset written (`2024-05-04T07:30:00.000000+02:00`); nil offset writes local time, no suffix.
+    public static func format(microseconds: Int64, offsetSeconds: Int?) -> String {
+        var bytes: [UInt8] = []
+        append(microseconds: microseconds, offsetSeconds: offsetSeconds ?? 0, suffix: offsetSeconds == nil ? .none : .offset, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// What follows the time: `Z`, nothing (local time), or the offset (`+02:00`).
+    package enum Suffix { case z, none, offset }
+
+    /// Appends the text of `format` to `bytes` without building a `String` (samples are written by
+    /// the million): the wall clock at `offsetSeconds` east of UTC, then `suffix`.
+    package static func append(microseconds: Int64, offsetSeconds: Int, suffix: Suffix, to bytes: inout [UInt8]) {
+        let (seconds, micros) = (microseconds + Int64(offsetSeconds) * 1_000_000).quotientAndRemainder(dividingBy: 1_000_000)
         var secs = seconds
         var us = micros
         if us < 0 {
@@ -120,16 +139,47 @@ public enum Timestamp {
         }
         let (y, m, d) = civilFromDays(Int(days))
         let s = Int(secondOfDay)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2)).\(pad(Int(us), 6))Z"
+        if (0...9999).contains(y) {
+            digits(y, 4, &bytes)
+        } else {
+            bytes += Array(pad(y, 4).utf8)
+        }
+        bytes.append(UInt8(ascii: "-"))
+        digits(m, 2, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(d, 2, &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        digits(s / 3600, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(s / 60 % 60, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(s % 60, 2, &bytes)
+        bytes.append(UInt8(ascii: "."))
+        digits(Int(us), 6, &bytes)
+        switch suffix {
+        case .z: bytes.append(UInt8(ascii: "Z"))
+        case .none: break
+        case .offset:
+            let magnitude = abs(offsetSeconds) / 60
+            bytes.append(offsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            digits(magnitude / 60, 2, &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            digits(magnitude % 60, 2, &bytes)
+        }
     }
 
-    /// `format(microseconds:)` as the wall clock of a place `offsetSeconds` east of UTC, with that
-    /// offset written (`2024-05-04T07:30:00.000000+02:00`); nil offset writes local time, no suffix.
-    public static func format(microseconds: Int64, offsetSeconds: Int?) -> String {
-        guard let offset = offsetSeconds else { return String(format(microseconds: microseconds).dropLast()) }
-        let local = format(microseconds: microseconds + Int64(offset) * 1_000_000).dropLast()
-        let magnitude = abs(offset) / 60
-        return local + (offset < 0 ? "-" : "+") + pad(magnitude / 60, 2) + ":" + pad(magnitude % 60, 2)
+    /// `value` (0 or more) in exactly `width` digits, zeros first.
+    @inline(__always)
+    private static func digits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        for _ in 0..<width {
+            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
+            if divisor == 0 { break }
+        }
     }
 
     private static func pad(_ v: Int, _ width: Int) -> String {

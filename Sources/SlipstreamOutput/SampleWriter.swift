@@ -19,10 +19,13 @@ package enum SampleWriter {
     ) {
         writer.beginObject()
         writer.key("timestamp")
-        switch times {
-        case .utc: writer.string(Timestamp.format(microseconds: column.times[i]))
-        case .local: writer.string(Timestamp.format(microseconds: column.times[i], offsetSeconds: nil))
-        case .offset(let seconds): writer.string(Timestamp.format(microseconds: column.times[i], offsetSeconds: seconds))
+        let time = column.times[i]
+        writer.plainString { bytes in
+            switch times {
+            case .utc: Timestamp.append(microseconds: time, offsetSeconds: 0, suffix: .z, to: &bytes)
+            case .local: Timestamp.append(microseconds: time, offsetSeconds: 0, suffix: .none, to: &bytes)
+            case .offset(let seconds): Timestamp.append(microseconds: time, offsetSeconds: seconds, suffix: .offset, to: &bytes)
+            }
         }
         writer.key(schema.valueKey)
         if schema.isCoordinate {
