@@ -68,8 +68,8 @@ struct MetricOptions: ParsableArguments {
     @Option(name: .customLong("power-zeros"), help: "Zeros in the average power.")
     var powerZeros: SummaryOptions.Zeros = .include
 
-    @Option(name: .customLong("cadence-zeros"), help: "Zeros (coasting) in the average cadence.")
-    var cadenceZeros: SummaryOptions.Zeros = .exclude
+    @Option(name: .customLong("cadence-zeros"), help: "Zeros (coasting) in the average cadence. Default: excluded, but included for rowing (stroke rate over the whole piece).")
+    var cadenceZeros: SummaryOptions.Zeros?
 
     @Option(name: .customLong("moving-threshold"), parsing: .unconditional, help: "Speed (km/h) at or above which a sample counts as moving.")
     var movingThreshold = 1.0

@@ -6,10 +6,11 @@ import SlipstreamCore
 /// Pure functions from columns to summaries.
 public enum Summarizer {
     /// Summarizes an activity's columns (in time order); `startTime`/`endTime` are the metadata's, in
-    /// UTC microseconds; `payloadMaxHeartRate` is the activity's own `user_max_hr_bpm`, if it had one.
+    /// UTC microseconds; `payloadMaxHeartRate` is the activity's own `user_max_hr_bpm`, if it had one;
+    /// `activityType` its metadata's Terra ActivityType (it chooses the cadence rule).
     public static func summarize(
         _ columns: ActivityColumns, startTime: Int64?, endTime: Int64?, options: SummaryOptions = SummaryOptions(),
-        payloadMaxHeartRate: Double? = nil, timerEnd: Double? = nil, movingSeconds: Double? = nil
+        payloadMaxHeartRate: Double? = nil, timerEnd: Double? = nil, movingSeconds: Double? = nil, activityType: Int? = nil
     ) -> ActivitySummary {
         var summary = ActivitySummary()
         // Each channel's weights once: the means, the zones, timer time and speeds all use them.
@@ -19,7 +20,7 @@ public enum Summarizer {
         }
         summary.heartRate = statistics(.heartRate)
         summary.power = statistics(.power, excludingZeros: options.powerZeros == .exclude)
-        summary.cadence = statistics(.cadence, excludingZeros: options.cadenceZeros == .exclude)
+        summary.cadence = statistics(.cadence, excludingZeros: options.zerosInCadence(activityType: activityType) == .exclude)
         summary.speed = statistics(.speed)
         summary.elevation = statistics(.elevation)
         summary.temperature = statistics(.temperature)

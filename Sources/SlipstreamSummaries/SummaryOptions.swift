@@ -26,8 +26,9 @@ public struct SummaryOptions: Sendable, Equatable {
     public var functionalThresholdPower: Double?
     /// Zeros in the average power (`--power-zeros`): included, as Coggan and most head units do.
     public var powerZeros: Zeros = .include
-    /// Zeros in the average cadence (`--cadence-zeros`): excluded, coasting is not pedalling.
-    public var cadenceZeros: Zeros = .exclude
+    /// Zeros in the average cadence (`--cadence-zeros`). Nil: by the activity, excluded (coasting is
+    /// not pedalling) except for rowing, whose stroke rate counts the rests (``zerosInCadence(activityType:)``).
+    public var cadenceZeros: Zeros?
     /// Speed in km/h at or above which a sample counts as moving (`--moving-threshold`).
     public var movingThresholdKilometersPerHour: Double = 1
     /// Seconds between two samples of a channel above which the interval is a pause (`--pause-gap`).
@@ -38,4 +39,12 @@ public struct SummaryOptions: Sendable, Equatable {
     public var prefer: Preference = .computed
 
     public init() {}
+
+    /// The cadence rule for an activity of this Terra ActivityType when none was given: a rower's
+    /// average stroke rate is strokes over the whole piece, rests included, as ergometers and
+    /// rowing heads count it (53 rowing, 54 rowing machine); elsewhere zeros are coasting.
+    public func zerosInCadence(activityType: Int?) -> Zeros {
+        if let cadenceZeros { return cadenceZeros }
+        return activityType == 53 || activityType == 54 ? .include : .exclude
+    }
 }

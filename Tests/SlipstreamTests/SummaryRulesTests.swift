@@ -82,6 +82,22 @@ import Testing
         #expect(try summary(payload, options).cadence.mean == 42.5)
     }
 
+    @Test func aRowersStrokeRateCountsTheRestsUnlessAskedNot() throws {
+        // 24, 0, 0, 20 strokes/min each 10 s on a rowing machine (Terra type 54): 44 / 4 with the rests.
+        let list = [(0, 24), (10, 0), (20, 0), (30, 20)].map { sample($0.0, #""cadence_rpm":\#($0.1)"#) }.joined(separator: ",")
+        for (type, expected) in [(54, 11.0), (53, 11.0), (1, 22.0)] {
+            let payload = #"{"metadata":{"name":"x","type":\#(type),"start_time":"2024-05-04T07:30:00Z"},"movement_data":{"cadence_samples":[\#(list)]}}"#
+            #expect(try summary(payload).cadence.mean == expected, "type \(type)")
+        }
+        // A `type` inside a nested object is not the activity's.
+        let nested = #"{"metadata":{"name":"x","device":{"type":54},"type":1},"movement_data":{"cadence_samples":[\#(list)]}}"#
+        #expect(try summary(nested).cadence.mean == 22)
+        var options = SummaryOptions()
+        options.cadenceZeros = .exclude
+        let rowing = #"{"metadata":{"type":54},"movement_data":{"cadence_samples":[\#(list)]}}"#
+        #expect(try summary(rowing, options).cadence.mean == 22)
+    }
+
     // MARK: motion
 
     @Test func speedSamplesGiveMaxSpeedMovingTimeAndTheMeanWithoutDistance() throws {
