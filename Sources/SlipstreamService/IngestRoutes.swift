@@ -109,6 +109,12 @@ extension SlipstreamServer {
             try stream.finish()
         } catch let error as SlipstreamError {
             throw Problem(.badRequest, error.message, location: error)
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            // The connection broke or the HTTP framing was wrong (a body shorter than its length,
+            // a chunk cut short): the client's fault, and nothing was stored.
+            throw Problem(.badRequest, "the request body could not be read to its end (\(error))")
         }
     }
 

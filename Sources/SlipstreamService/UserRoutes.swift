@@ -14,8 +14,12 @@ extension SlipstreamServer {
         }
         guard resource.uppercased() == "XOSS" else { throw Problem.badRequest("resource '\(resource)' is not served here: only XOSS") }
         var referenceID: String?
-        var body = request.body
-        let bytes = try await body.collect(upTo: 64 << 10)
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.body.collect(upTo: 64 << 10)
+        } catch {
+            throw Problem.badRequest("the body could not be read (at most 64 KiB of JSON): \(error)")
+        }
         if bytes.readableBytes > 0 {
             guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any] else {
                 throw Problem.badRequest("the body is not a JSON object")

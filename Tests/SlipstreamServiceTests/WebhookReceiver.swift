@@ -36,8 +36,7 @@ final class WebhookReceiver: @unchecked Sendable {
     func start() async throws {
         let router = Router()
         router.post("/hook") { request, _ -> Response in
-            var body = request.body
-            let bytes = try await body.collect(upTo: 256 << 20)
+            let bytes = try await request.body.collect(upTo: 256 << 20)
             let index = self.lock.withLock {
                 self.received.append(Received(headers: request.headers, body: Array(buffer: bytes)))
                 return self.received.count - 1
