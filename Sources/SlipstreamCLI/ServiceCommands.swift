@@ -78,6 +78,8 @@ struct Developers: AsyncParsableCommand {
         @Option(help: "The secret Terra signs its pushes to /webhooks/terra/{dev_id} with.") var terraSigningSecret: String?
         @OptionGroup var database: DatabaseOption
 
+        func validate() throws { try validateWebhookURL(webhookURL) }
+
         func run() async throws {
             let storage = try await database.open()
             let (developer, key) = Developer.new(name: name, webhookURL: webhookURL, terraSigningSecret: terraSigningSecret)
@@ -117,6 +119,8 @@ struct Developers: AsyncParsableCommand {
         @Argument(help: "The URL; omit to remove.") var url: String?
         @OptionGroup var database: DatabaseOption
 
+        func validate() throws { try validateWebhookURL(url) }
+
         func run() async throws {
             guard try await database.open().updateDeveloper(id: devID, apiKeyHash: nil, webhookURL: .some(url)) else {
                 throw ValidationError("no developer \(devID)")
@@ -135,6 +139,14 @@ extension Developers {
         func run() async throws {
             guard try await database.open().enableWebhook(developerID: devID) else { throw ValidationError("no developer \(devID)") }
         }
+    }
+}
+
+/// A webhook URL must be http or https with a host: anything else could never be delivered to.
+func validateWebhookURL(_ text: String?) throws {
+    guard let text else { return }
+    guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+        throw ValidationError("'\(text)' is not an http or https URL")
     }
 }
 

@@ -16,13 +16,13 @@ private let binary: URL = {
     return packageRoot.appendingPathComponent(".build/debug/slipstream")
 }()
 
-private struct Run {
+struct Run {
     var status: Int32
     var stdout: String
     var stderr: String
 }
 
-private func run(_ arguments: [String], stdin: String? = nil, stdoutPath: String? = nil) throws -> Run {
+func run(_ arguments: [String], stdin: String? = nil, stdoutPath: String? = nil) throws -> Run {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
@@ -49,7 +49,7 @@ private func run(_ arguments: [String], stdin: String? = nil, stdoutPath: String
 
 private let example = packageRoot.appendingPathComponent("examples/xoss-morning-rides.json").path
 
-private func json(_ line: Substring) throws -> [String: Any] {
+func json(_ line: Substring) throws -> [String: Any] {
     try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
 }
 
