@@ -45,7 +45,8 @@ final class GzipInflater {
             if produced > 0 { try output.withUnsafeBytes { try yield(UnsafeRawBufferPointer(rebasing: $0[..<produced])) } }
             let stuck = produced == 0 && before == Int(stream.pointee.avail_in)
             switch status {
-            case Z_OK, Z_BUF_ERROR where !stuck: continue
+            case Z_OK: continue
+            case Z_BUF_ERROR where !stuck: continue
             case Z_STREAM_END: memberEnded = true
             default:
                 let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"

@@ -33,8 +33,8 @@ extension SlipstreamServer {
             signature = try TerraSignature(
                 header: request.headers[HTTPField.Name("terra-signature")!], secret: secret,
                 now: Int64(settings.now().timeIntervalSince1970), tolerance: settings.signatureToleranceSeconds)
-        } catch let failure as TerraSignature.Failure {
-            throw Problem.unauthorized(failure.description)
+        } catch {
+            throw Problem.unauthorized(error.description)
         }
         let collector = IngestCollector(userID: nil)
         // Events other than activities are small: the first 64 KiB are kept to read their type.
@@ -49,7 +49,7 @@ extension SlipstreamServer {
         } catch let problem as Problem where problem.status == .badRequest {
             decodeError = problem
         }
-        do { try signature.verify() } catch let failure as TerraSignature.Failure { throw Problem.unauthorized(failure.description) }
+        do { try signature.verify() } catch { throw Problem.unauthorized(error.description) }
         if let decodeError { throw decodeError }
         if collector.activities.isEmpty {
             guard let event = try? JSONSerialization.jsonObject(with: Data(head)) as? [String: Any], let type = event["type"] as? String else {

@@ -14,9 +14,9 @@ extension PostgresStorage {
         return try await client.withTransaction(logger: logger) { db in
             // Postgres numbers its parameters; the shared text writes `?`.
             var query = PostgresQuery(unsafeSQL: Self.numbered(SQLDelivery.due + " FOR UPDATE OF o SKIP LOCKED"))
-            try query.binds.append(now, context: .default)
-            try query.binds.append(now, context: .default)
-            try query.binds.append(limit, context: .default)
+            query.binds.append(now, context: .default)
+            query.binds.append(now, context: .default)
+            query.binds.append(limit, context: .default)
             var deliveries: [Delivery] = []
             let rows = try await db.query(query, logger: logger)
             for try await row in rows {
@@ -57,8 +57,8 @@ extension PostgresStorage {
                 var query = PostgresQuery(unsafeSQL: Self.numbered(sql))
                 for value in values {
                     switch value {
-                    case .text(let text): try query.binds.append(text, context: .default)
-                    case .integer(let integer): try query.binds.append(integer, context: .default)
+                    case .text(let text): query.binds.append(text, context: .default)
+                    case .integer(let integer): query.binds.append(integer, context: .default)
                     }
                 }
                 try await db.query(query, logger: logger)

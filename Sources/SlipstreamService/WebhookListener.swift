@@ -33,8 +33,8 @@ public struct WebhookListener: Sendable {
             signature = try TerraSignature(
                 header: request.headers[HTTPField.Name("terra-signature")!], secret: secret, now: Int64(Date().timeIntervalSince1970),
                 tolerance: tolerance)
-        } catch let failure as TerraSignature.Failure {
-            throw Problem.unauthorized(failure.description)
+        } catch {
+            throw Problem.unauthorized(error.description)
         }
         var summaries: [UInt8] = []
         var head: [UInt8] = []
@@ -55,9 +55,9 @@ public struct WebhookListener: Sendable {
             throw Problem(.badRequest, "the request body could not be read to its end (\(error))")
         }
         if decodeError == nil {
-            do { try stream.finish() } catch let error as SlipstreamError { decodeError = error } catch {}
+            do { try stream.finish() } catch { decodeError = error }
         }
-        do { try signature.verify() } catch let failure as TerraSignature.Failure { throw Problem.unauthorized(failure.description) }
+        do { try signature.verify() } catch { throw Problem.unauthorized(error.description) }
         if activities > 0 {
             output(summaries)
         } else if let event = try? JSONSerialization.jsonObject(with: Data(head)) as? [String: Any], event["type"] != nil {
