@@ -53,29 +53,15 @@ extension PostgresStorage {
             let afterID = cursor?.summaryID ?? ""
             let rows = try await db.query(
                 """
-                SELECT user_id, summary_id, start_time, end_time, utc_offset_seconds, summary FROM activities
+                SELECT \(unescaped: Self.activityColumns) FROM activities
                 WHERE user_id = \(userID) AND start_time >= \(from) AND start_time < \(to)
                 AND (start_time > \(afterTime) OR (start_time = \(afterTime) AND summary_id > \(afterID)))
                 ORDER BY start_time, summary_id COLLATE "C" LIMIT \(limit)
                 """, logger: logger)
-            var result: [StoredActivity] = []
-            for try await r in rows.decode((String, String, Int64, Int64, Int32?, ByteBuffer).self) {
-                result.append(
-                    StoredActivity(
-                        userID: r.0, summaryID: r.1, startTime: r.2, endTime: r.3, utcOffsetSeconds: r.4.map(Int.init),
-                        summaryJSON: Array(buffer: r.5), samples: []))
-            }
+            var result = try await Self.storedActivities(rows)
             guard withSamples else { return result }
             for index in result.indices {
-                let samples = try await db.query(
-                    """
-                    SELECT channel, data FROM activity_samples WHERE user_id = \(userID) AND summary_id = \(result[index].summaryID)
-                    ORDER BY channel
-                    """, logger: logger)
-                for try await (channel, data) in samples.decode((Int32, ByteBuffer).self) {
-                    guard let channel = Channel(rawValue: Int(channel)) else { throw StorageError.corrupt("unknown channel") }
-                    result[index].samples.append(ChannelSamples(channel: channel, bytes: Array(buffer: data)))
-                }
+                result[index].samples = try await Self.samples(db, userID: userID, summaryID: result[index].summaryID, logger)
             }
             return result
         }
@@ -160,5 +146,32 @@ extension PostgresStorage {
             """, logger: logger)
         for try await orphans in rows.decode(Int64.self) where orphans > 0 { return "\(orphans) orphaned rows" }
         return nil
+    }
+
+    static let activityColumns = "user_id, summary_id, start_time, end_time, utc_offset_seconds, summary"
+
+    /// Rows of ``activityColumns`` as stored activities, without their samples.
+    static func storedActivities(_ rows: PostgresRowSequence) async throws -> [StoredActivity] {
+        var result: [StoredActivity] = []
+        for try await r in rows.decode((String, String, Int64, Int64, Int32?, ByteBuffer).self) {
+            result.append(
+                StoredActivity(
+                    userID: r.0, summaryID: r.1, startTime: r.2, endTime: r.3, utcOffsetSeconds: r.4.map(Int.init),
+                    summaryJSON: Array(buffer: r.5), samples: []))
+        }
+        return result
+    }
+
+    /// One activity's `activity_samples` rows.
+    static func samples(_ db: PostgresConnection, userID: String, summaryID: String, _ logger: Logger) async throws -> [ChannelSamples] {
+        let rows = try await db.query(
+            "SELECT channel, data FROM activity_samples WHERE user_id = \(userID) AND summary_id = \(summaryID) ORDER BY channel",
+            logger: logger)
+        var result: [ChannelSamples] = []
+        for try await (channel, data) in rows.decode((Int32, ByteBuffer).self) {
+            guard let channel = Channel(rawValue: Int(channel)) else { throw StorageError.corrupt("unknown channel") }
+            result.append(ChannelSamples(channel: channel, bytes: Array(buffer: data)))
+        }
+        return result
     }
 }

@@ -67,26 +67,15 @@ extension PostgresStorage {
     }
 
     public func activity(userID: String, summaryID: String) async throws -> StoredActivity? {
-        let rows = try await client.query(
-            """
-            SELECT user_id, summary_id, start_time, end_time, utc_offset_seconds, summary FROM activities
-            WHERE user_id = \(userID) AND summary_id = \(summaryID)
-            """, logger: logger)
-        var found: StoredActivity?
-        for try await r in rows.decode((String, String, Int64, Int64, Int32?, ByteBuffer).self) {
-            found = StoredActivity(
-                userID: r.0, summaryID: r.1, startTime: r.2, endTime: r.3, utcOffsetSeconds: r.4.map(Int.init), summaryJSON: Array(buffer: r.5),
-                samples: [])
+        let logger = self.logger
+        return try await client.withConnection { db in
+            let rows = try await db.query(
+                "SELECT \(unescaped: Self.activityColumns) FROM activities WHERE user_id = \(userID) AND summary_id = \(summaryID)",
+                logger: logger)
+            guard var activity = try await Self.storedActivities(rows).first else { return nil }
+            activity.samples = try await Self.samples(db, userID: userID, summaryID: summaryID, logger)
+            return activity
         }
-        guard var activity = found else { return nil }
-        let samples = try await client.query(
-            "SELECT channel, data FROM activity_samples WHERE user_id = \(userID) AND summary_id = \(summaryID) ORDER BY channel",
-            logger: logger)
-        for try await (channel, data) in samples.decode((Int32, ByteBuffer).self) {
-            guard let channel = Channel(rawValue: Int(channel)) else { throw StorageError.corrupt("unknown channel") }
-            activity.samples.append(ChannelSamples(channel: channel, bytes: Array(buffer: data)))
-        }
-        return activity
     }
 
     public func deliveries(status: String?, developerID: String?, limit: Int) async throws -> [DeliveryRecord] {

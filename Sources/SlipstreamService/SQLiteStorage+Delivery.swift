@@ -43,19 +43,8 @@ extension SQLiteStorage {
 
     public func activity(userID: String, summaryID: String) async throws -> StoredActivity? {
         try await pool.read { db in
-            let found = try Row.fetchOne(
-                db, sql: "SELECT * FROM activities WHERE user_id = ? AND summary_id = ?", arguments: [userID, summaryID])
-            guard let row = found else { return StoredActivity?.none }
-            let samples = try Row.fetchAll(
-                db, sql: "SELECT channel, data FROM activity_samples WHERE user_id = ? AND summary_id = ? ORDER BY channel",
-                arguments: [userID, summaryID]
-            ).map { sample in
-                guard let channel = Channel(rawValue: sample["channel"]) else { throw StorageError.corrupt("unknown channel") }
-                return ChannelSamples(channel: channel, bytes: [UInt8](sample["data"] as Data))
-            }
-            return StoredActivity(
-                userID: row["user_id"], summaryID: row["summary_id"], startTime: row["start_time"], endTime: row["end_time"],
-                utcOffsetSeconds: row["utc_offset_seconds"], summaryJSON: [UInt8](row["summary"] as Data), samples: samples)
+            try Row.fetchOne(db, sql: "SELECT * FROM activities WHERE user_id = ? AND summary_id = ?", arguments: [userID, summaryID])
+                .map { try Self.storedActivity($0, db, withSamples: true) }
         }
     }
 

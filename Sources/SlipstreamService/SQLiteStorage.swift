@@ -189,22 +189,24 @@ public final class SQLiteStorage: Storage {
                 arguments: [
                     userID, from, to, cursor?.startTime ?? Int64.min, cursor?.startTime ?? Int64.min, cursor?.summaryID ?? "", limit,
                 ])
-            return try rows.map { row in
-                var activity = StoredActivity(
-                    userID: row["user_id"], summaryID: row["summary_id"], startTime: row["start_time"], endTime: row["end_time"],
-                    utcOffsetSeconds: row["utc_offset_seconds"], summaryJSON: [UInt8](row["summary"] as Data), samples: [])
-                if withSamples {
-                    activity.samples = try Row.fetchAll(
-                        db, sql: "SELECT channel, data FROM activity_samples WHERE user_id = ? AND summary_id = ? ORDER BY channel",
-                        arguments: [activity.userID, activity.summaryID]
-                    ).map { sample in
-                        guard let channel = Channel(rawValue: sample["channel"]) else { throw StorageError.corrupt("unknown channel") }
-                        return ChannelSamples(channel: channel, bytes: [UInt8](sample["data"] as Data))
-                    }
-                }
-                return activity
-            }
+            return try rows.map { try Self.storedActivity($0, db, withSamples: withSamples) }
         }
+    }
+
+    /// An `activities` row, with its `activity_samples` rows when asked.
+    static func storedActivity(_ row: Row, _ db: Database, withSamples: Bool) throws -> StoredActivity {
+        var activity = StoredActivity(
+            userID: row["user_id"], summaryID: row["summary_id"], startTime: row["start_time"], endTime: row["end_time"],
+            utcOffsetSeconds: row["utc_offset_seconds"], summaryJSON: [UInt8](row["summary"] as Data), samples: [])
+        guard withSamples else { return activity }
+        activity.samples = try Row.fetchAll(
+            db, sql: "SELECT channel, data FROM activity_samples WHERE user_id = ? AND summary_id = ? ORDER BY channel",
+            arguments: [activity.userID, activity.summaryID]
+        ).map { sample in
+            guard let channel = Channel(rawValue: sample["channel"]) else { throw StorageError.corrupt("unknown channel") }
+            return ChannelSamples(channel: channel, bytes: [UInt8](sample["data"] as Data))
+        }
+        return activity
     }
 
     public func queueHistorical(
