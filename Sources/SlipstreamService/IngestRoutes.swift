@@ -87,7 +87,7 @@ extension SlipstreamServer {
             if let inflater { try inflater.inflate(chunk) { try stream.feed($0) } } else { try stream.feed(chunk) }
         }
         do {
-            for try await buffer in request.body {
+            try await request.forEachBodyChunk { buffer in
                 received += buffer.readableBytes
                 guard received <= settings.maxBodyBytes else { throw tooLarge }
                 try buffer.withUnsafeReadableBytes { chunk in
@@ -109,12 +109,6 @@ extension SlipstreamServer {
             try stream.finish()
         } catch let error as SlipstreamError {
             throw Problem(.badRequest, error.message, location: error)
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            // The connection broke or the HTTP framing was wrong (a body shorter than its length,
-            // a chunk cut short): the client's fault, and nothing was stored.
-            throw Problem(.badRequest, "the request body could not be read to its end (\(error))")
         }
     }
 

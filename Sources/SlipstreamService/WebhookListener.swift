@@ -42,17 +42,13 @@ public struct WebhookListener: Sendable {
         let writer = SummaryWriter(output: { summaries += $0 }, problem: { _ in })
         let stream = ActivityStream(source: "webhook", consumer: Counting(inner: writer) { activities += 1 })
         var decodeError: SlipstreamError?
-        do {
-            for try await buffer in request.body {
-                buffer.withUnsafeReadableBytes { chunk in
-                    signature.update(chunk)
-                    if head.count < 64 << 10 { head += chunk.prefix(64 << 10 - head.count) }
-                    guard decodeError == nil else { return }
-                    do { try stream.feed(chunk) } catch let error as SlipstreamError { decodeError = error } catch {}
-                }
+        try await request.forEachBodyChunk { buffer in
+            buffer.withUnsafeReadableBytes { chunk in
+                signature.update(chunk)
+                if head.count < 64 << 10 { head += chunk.prefix(64 << 10 - head.count) }
+                guard decodeError == nil else { return }
+                do { try stream.feed(chunk) } catch let error as SlipstreamError { decodeError = error } catch {}
             }
-        } catch {
-            throw Problem(.badRequest, "the request body could not be read to its end (\(error))")
         }
         if decodeError == nil {
             do { try stream.finish() } catch { decodeError = error }
