@@ -107,6 +107,17 @@ def new_user(server, keys):
     return json.loads(body)["user_id"]
 
 
+def open_upload(server, keys, user, length):
+    """An ingest request whose head is sent: the body is the caller's to send, at its pace."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.putrequest("POST", f"/v2/ingest?user_id={user}")
+    for name, value in keys.items():
+        connection.putheader(name, value)
+    connection.putheader("Content-Length", str(length))
+    connection.endheaders()
+    return connection
+
+
 def generated(binary, seed, seconds=600):
     return subprocess.run([binary, "generate", "--seconds", str(seconds), "--seed", str(seed)],
                           check=True, capture_output=True).stdout
@@ -135,12 +146,7 @@ def check_crash(args, workdir):
     def upload(seed, body):
         # Sent slowly, in pieces, so that the kill finds many in flight.
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-            connection.putrequest("POST", f"/v2/ingest?user_id={user}")
-            for name, value in keys.items():
-                connection.putheader(name, value)
-            connection.putheader("Content-Length", str(len(body)))
-            connection.endheaders()
+            connection = open_upload(server, keys, user, len(body))
             step = len(body) // 8 + 1
             for start in range(0, len(body), step):
                 connection.send(body[start:start + step])
@@ -252,12 +258,7 @@ def check_drain(args, workdir):
     server = Server(args.slipstream, database, workdir).start()
     user = new_user(server, keys)
     body = generated(args.slipstream, 9, seconds=300)
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    connection.putrequest("POST", f"/v2/ingest?user_id={user}")
-    for name, value in keys.items():
-        connection.putheader(name, value)
-    connection.putheader("Content-Length", str(len(body)))
-    connection.endheaders()
+    connection = open_upload(server, keys, user, len(body))
     connection.send(body[: len(body) // 2])
     time.sleep(0.3)
     server.process.send_signal(signal.SIGTERM)
