@@ -47,11 +47,6 @@ public final class PostgresStorage: Storage {
         try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
     }
 
-    private static let migrations = [
-        ("1-developers-users-activities-outbox", SQLSchema.version1(.postgres)), ("2-rate-buckets", SQLSchema.version2),
-        ("3-delivery", SQLSchema.version3(.postgres)),
-    ]
-
     private func migrate() async throws {
         try await client.withTransaction(logger: logger) { db in
             try await db.query("SELECT pg_advisory_xact_lock(7274111)", logger: logger)
@@ -60,7 +55,7 @@ public final class PostgresStorage: Storage {
             for try await version in try await db.query("SELECT version FROM schema_migrations", logger: logger).decode(String.self) {
                 applied.insert(version)
             }
-            for (version, statements) in Self.migrations where !applied.contains(version) {
+            for (version, statements) in SQLSchema.migrations(.postgres) where !applied.contains(version) {
                 for statement in statements { try await db.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                 try await db.query("INSERT INTO schema_migrations (version) VALUES (\(version))", logger: logger)
             }

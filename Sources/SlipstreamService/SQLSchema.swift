@@ -5,20 +5,28 @@ import Foundation
 enum SQLDialect { case sqlite, postgres }
 
 enum SQLSchema {
-    static func version1(_ dialect: SQLDialect) -> [String] {
+    /// Every migration, named (the names are what each database records as applied), in order, as
+    /// `dialect` spells it.
+    static func migrations(_ dialect: SQLDialect) -> [(name: String, statements: [String])] {
         let bytes = dialect == .sqlite ? "BLOB" : "BYTEA"
         let serial = dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"
-        return version1Template.map { $0.replacingOccurrences(of: "BYTEA", with: bytes).replacingOccurrences(of: "SERIAL_KEY", with: serial) }
+        let spelled = { (statements: [String]) in
+            statements.map { $0.replacingOccurrences(of: "BYTEA", with: bytes).replacingOccurrences(of: "SERIAL_KEY", with: serial) }
+        }
+        return [
+            ("1-developers-users-activities-outbox", spelled(version1)), ("2-rate-buckets", spelled(version2)),
+            ("3-delivery", spelled(version3)),
+        ]
     }
 
     /// Terra's per-user budget of requested days (`RateLimit`): one bucket per user.
-    static let version2 = [
+    private static let version2 = [
         "CREATE TABLE rate_buckets (user_id TEXT PRIMARY KEY, started_at BIGINT NOT NULL, days BIGINT NOT NULL)"
     ]
 
     /// Webhook delivery: what each attempt said, a lease for the message in flight, and the state
     /// of each developer's endpoint. A message's `webhook-id` is `msg_` and its row id.
-    static let version3 = [
+    private static let version3 = [
         "ALTER TABLE outbox ADD COLUMN body BYTEA",
         "ALTER TABLE outbox ADD COLUMN locked_until BIGINT NOT NULL DEFAULT 0",
         "ALTER TABLE outbox ADD COLUMN last_status INTEGER",
@@ -29,11 +37,7 @@ enum SQLSchema {
         "ALTER TABLE developers ADD COLUMN webhook_failing_since BIGINT",
     ]
 
-    static func version3(_ dialect: SQLDialect) -> [String] {
-        version3.map { $0.replacingOccurrences(of: "BYTEA", with: dialect == .sqlite ? "BLOB" : "BYTEA") }
-    }
-
-    private static let version1Template = [
+    private static let version1 = [
         """
         CREATE TABLE developers (
             id TEXT PRIMARY KEY, name TEXT NOT NULL, api_key_hash BYTEA NOT NULL, webhook_url TEXT,

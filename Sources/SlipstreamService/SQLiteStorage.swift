@@ -24,14 +24,10 @@ public final class SQLiteStorage: Storage {
 
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("1-developers-users-activities-outbox") { db in
-            for statement in SQLSchema.version1(.sqlite) { try db.execute(sql: statement) }
-        }
-        migrator.registerMigration("2-rate-buckets") { db in
-            for statement in SQLSchema.version2 { try db.execute(sql: statement) }
-        }
-        migrator.registerMigration("3-delivery") { db in
-            for statement in SQLSchema.version3(.sqlite) { try db.execute(sql: statement) }
+        for (name, statements) in SQLSchema.migrations(.sqlite) {
+            migrator.registerMigration(name) { db in
+                for statement in statements { try db.execute(sql: statement) }
+            }
         }
         return migrator
     }
