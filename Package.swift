@@ -29,6 +29,8 @@ let package = Package(
             pkgConfig: "yajl",
             providers: [.apt(["libyajl-dev"])]
         ),
+        // yajl's callbacks in C: sample lists read into a tape, everything else forwarded to Swift.
+        .target(name: "CSampleTape", dependencies: ["CYajl"]),
         .systemLibrary(
             name: "CArchive",
             pkgConfig: "libarchive",
@@ -40,8 +42,8 @@ let package = Package(
         ),
         // Channels and the schema table, columns, records, errors, limits, timestamps, numbers, I/O.
         .target(name: "SlipstreamCore"),
-        // Terra JSON behind the decoder seam: the only module that imports CYajl.
-        .target(name: "SlipstreamJSON", dependencies: ["CYajl", "SlipstreamCore"]),
+        // Terra JSON behind the decoder seam: the only module that imports CYajl and CSampleTape.
+        .target(name: "SlipstreamJSON", dependencies: ["CYajl", "CSampleTape", "SlipstreamCore"]),
         // FIT recordings behind the decoder seam: our own streaming decoder (and encoder).
         .target(name: "SlipstreamFIT", dependencies: ["SlipstreamCore"]),
         // Pure functions from columns to summaries.

@@ -14,7 +14,47 @@ extension PayloadRouter {
         sampleHasOffset = true
     }
 
-    func endSample(_ channel: Int) {
+    @inline(__always)
+    func sampleTime(_ text: UnsafeRawBufferPointer) {
+        if let parsed = timestamps.parse(text) {
+            sampleTime = parsed.microseconds
+            sampleHasOffset = parsed.hasOffset
+            sampleHasTime = true
+        }
+    }
+
+    /// The value, or a coordinate pair's latitude.
+    @inline(__always)
+    func sampleValue(_ text: UnsafeRawBufferPointer) {
+        if let value = NumberParser.parse(text) {
+            sampleValue = value
+            sampleHasValue = true
+        }
+    }
+
+    @inline(__always)
+    func sampleTimer(_ text: UnsafeRawBufferPointer) {
+        if let value = NumberParser.parse(text) {
+            sampleTimer = value
+            sampleHasTimer = true
+        }
+    }
+
+    @inline(__always)
+    func sampleLongitude(_ text: UnsafeRawBufferPointer) {
+        if let value = NumberParser.parse(text) {
+            sampleLongitude = value
+            sampleHasLongitude = true
+        }
+    }
+
+    /// An element of a sample list that is not an object.
+    func sampleDropped(_ channel: Int) {
+        activity.columns.columns[channel].countDropped()
+    }
+
+    /// Stores the sample just closed. Returns false when its channel is full (see `channelFull`).
+    func endSample(_ channel: Int) -> Bool {
         let timer: Double? = sampleHasTimer && sampleTimer.isFinite ? sampleTimer : nil
         let coordinate = isCoordinate[channel]
         let outcome = activity.columns.columns[channel].store(
@@ -23,8 +63,39 @@ extension PayloadRouter {
         switch outcome {
         case .stored: if !sampleHasOffset { activity.columns.countTimestampWithoutOffset() }
         case .dropped: break
-        case .full: _ = exceeded(.maxSamplesPerChannel, "more than \(limits.maxSamplesPerChannel) samples in one channel")
+        case .full: return false
         }
+        return true
+    }
+
+    /// Stops the read: a sample closing at `offset` found its channel full. `element` is its 1-based
+    /// place in the list when the C reader read it (the list's frame has not counted it).
+    func channelFull(at offset: Int, element: Int? = nil) -> Bool {
+        if let element { frames[frames.count - 1].count = Int32(clamping: element) }
+        return exceeded(.maxSamplesPerChannel, "more than \(limits.maxSamplesPerChannel) samples in one channel", at: offset)
+    }
+
+    /// Takes the C reader's position inside the handed-over list (the list's frame is the last).
+    func adoptHandedOverPosition(
+        elements: Int, inSample: Bool, field: Slot, keyPending: Bool, coordinates: Int?, skipDepth: Int, nesting: Int,
+        skippedKey: UnsafeRawBufferPointer?
+    ) {
+        let list = frames[frames.count - 1]
+        frames[frames.count - 1].count = Int32(clamping: elements)
+        if inSample {
+            frames.append(Frame(slot: .sample, tag: list.tag, isArray: false))
+            slot = field
+            slotTag = list.tag
+            keyAwaitsValue = keyPending
+        }
+        if let coordinates {
+            frames.append(Frame(slot: .coordinates, tag: list.tag, count: Int32(clamping: coordinates), isArray: true))
+            slot = .skip
+            keyAwaitsValue = false
+        }
+        self.skipDepth = skipDepth
+        depth += nesting
+        if let skippedKey { self.skippedKey = Array(skippedKey) }
     }
 
     // MARK: - Captured subtrees

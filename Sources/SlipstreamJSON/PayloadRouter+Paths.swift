@@ -5,10 +5,10 @@ import SlipstreamCore
 extension PayloadRouter {
     /// Stops the read: the input went past a limit. Returns false for the callback to hand to yajl.
     @inline(never)
-    func exceeded(_ limit: ReadLimits.Key, _ what: String) -> Bool {
+    func exceeded(_ limit: ReadLimits.Key, _ what: String, at offset: Int? = nil) -> Bool {
         if pendingError == nil {
             pendingError = SlipstreamError.limitExceeded(
-                what, limit: limit, source: sourceName, byteOffset: locate(), jsonPath: currentPath())
+                what, limit: limit, source: sourceName, byteOffset: offset ?? locate(), jsonPath: currentPath())
         }
         return false
     }
@@ -39,6 +39,7 @@ extension PayloadRouter {
 
     /// The JSON path of the value being read, e.g. `$.data[0].power_data.power_samples[12].watts`.
     func currentPath() -> String {
+        syncHandedOverPosition?()
         var path = "$"
         for frame in frames {
             path += pathComponent(frame.slot, tag: frame.tag)
@@ -51,9 +52,11 @@ extension PayloadRouter {
             case .extras: path += ".slipstream"
             case .provider(let field): path += ".\(field.path.last!)"
             case nil:
+                // Inside a value passed over, the key it came under: one we skip, or one whose value
+                // had the wrong shape (`"watts":{…}`).
                 if skipDepth == 0 && !keyAwaitsValue {
                     break
-                } else if skipDepth > 0 || slot == .skip {
+                } else if slot == .skip {
                     if !skippedKey.isEmpty { path += "." + String(decoding: skippedKey, as: UTF8.self) }
                 } else if slot != .payload {
                     path += pathComponent(slot, tag: slotTag)

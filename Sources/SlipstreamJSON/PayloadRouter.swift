@@ -64,6 +64,10 @@ final class PayloadRouter {
     let valueKeys: [StaticString] = Schema.channels.map(\.valueKey)
     let isCoordinate: [Bool] = Schema.channels.map(\.isCoordinate)
     var pendingError: (any Error)?
+    /// Gives a sample list to the C reader (the tape) from its first element to its end; nil: read here.
+    var handOverSampleList: ((_ channel: Int) -> Void)?
+    /// Brings the C reader's position inside a handed-over list into `frames` (before an error's path).
+    var syncHandedOverPosition: (() -> Void)?
 
     // Where we are.
     @exclusivity(unchecked) var frames = ContiguousArray<Frame>()
@@ -188,7 +192,7 @@ final class PayloadRouter {
         }
         let frame = frames.removeLast()
         switch frame.slot {
-        case .sample: endSample(Int(frame.tag))
+        case .sample: if !endSample(Int(frame.tag)) { return channelFull(at: locate()) }
         case .activity: endActivity()
         case .topObject: endTopObject()
         default: break
@@ -215,7 +219,9 @@ final class PayloadRouter {
             beginPayload()
             push(.topArray, isArray: true)
         case .activityList: push(.activityList, isArray: true)
-        case .sampleList: push(.sampleList, tag: tag, isArray: true)
+        case .sampleList:
+            push(.sampleList, tag: tag, isArray: true)
+            handOverSampleList?(Int(tag))
         case .coordinates: push(.coordinates, tag: tag, isArray: true)
         case .metadata, .user, .extras, .providerValue:
             beginCapture(slot, tag: tag)
@@ -224,7 +230,7 @@ final class PayloadRouter {
             report("expected an activity object, found an array")
             skipDepth = 1
         case .sample:
-            activity.columns.columns[Int(tag)].countDropped()
+            sampleDropped(Int(tag))
             skipDepth = 1
         default:
             skipDepth = 1
@@ -292,26 +298,14 @@ final class PayloadRouter {
         }
         let (slot, tag) = takeSlot()
         switch slot {
-        case .sampleValue:
-            if let value = NumberParser.parse(text) {
-                sampleValue = value
-                sampleHasValue = true
-            }
-        case .sampleTimer:
-            if let value = NumberParser.parse(text) {
-                sampleTimer = value
-                sampleHasTimer = true
-            }
+        case .sampleValue: sampleValue(text)
+        case .sampleTimer: sampleTimer(text)
         case .coordinate:
             let index = frames[frames.count - 1].count - 1
-            if let value = NumberParser.parse(text) {
-                if index == 0 {
-                    sampleValue = value
-                    sampleHasValue = true
-                } else if index == 1 {
-                    sampleLongitude = value
-                    sampleHasLongitude = true
-                }
+            if index == 0 {
+                sampleValue(text)
+            } else if index == 1 {
+                sampleLongitude(text)
             }
         case .metadata, .user, .extras, .providerValue:
             beginCapture(slot, tag: tag)
@@ -332,12 +326,7 @@ final class PayloadRouter {
         }
         let (slot, tag) = takeSlot()
         switch slot {
-        case .sampleTime:
-            if let parsed = timestamps.parse(text) {
-                sampleTime = parsed.microseconds
-                sampleHasOffset = parsed.hasOffset
-                sampleHasTime = true
-            }
+        case .sampleTime: sampleTime(text)
         case .envelopeStatus: envelopeStatus = String(decoding: text, as: UTF8.self)
         case .envelopeMessage: envelopeMessage = String(decoding: text, as: UTF8.self)
         case .envelopeReference: envelopeReference = String(decoding: text, as: UTF8.self)
@@ -431,7 +420,7 @@ final class PayloadRouter {
             if found != "null" { report("`data` must be an array of activities, found \(found)") }
             sawData = true
         case .sample:
-            activity.columns.columns[Int(tag)].countDropped()
+            sampleDropped(Int(tag))
         case .envelopeType:
             report("payload type must be a string, found \(found)")
         default:

@@ -23,9 +23,16 @@ public final class TerraJSONDecoder: ActivityDecoder {
     ///     (the sink usually owns its decoder).
     ///   - source: the input's name, for errors.
     ///   - limits: how much one input may hold.
-    public init(sink: any DecodedActivitySink, source: String, limits: ReadLimits = ReadLimits()) {
+    public convenience init(sink: any DecodedActivitySink, source: String, limits: ReadLimits = ReadLimits()) {
+        self.init(sink: sink, source: source, limits: limits, readsSamplesInC: true)
+    }
+
+    /// - Parameter readsSamplesInC: false reads sample lists event by event in Swift: the reference
+    ///   the tests and the fuzzer hold the C tape to.
+    @_spi(Reference)
+    public init(sink: any DecodedActivitySink, source: String, limits: ReadLimits, readsSamplesInC: Bool) {
         router = PayloadRouter(sink: sink, lines: lines, sourceName: source, limits: limits)
-        parser = YajlParser(router: router)
+        parser = YajlParser(router: router, readsSamplesInC: readsSamplesInC)
         self.limits = limits
         self.source = source
     }

@@ -3,6 +3,7 @@
 // finding; errors thrown by the reader are the expected outcome for most inputs.
 
 import Slipstream
+@_spi(Reference) import SlipstreamJSON
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -23,6 +24,7 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         mode & 0x80 != 0
         ? ColumnsWriter(output: { written &+= $0.count }, problem: { _ in })
         : SummaryWriter(output: { written &+= $0.count }, problem: { _ in })
+    if mode & 0x3F != 0x3F { compareSampleReaders(bytes, chunkSize: chunkSize, limits: limits) }
     do {
         if mode & 0x3F == 0x3F {
             var source = try ArchiveReader(decompressing: MemorySource(bytes, name: "fuzz"), name: "fuzz")
@@ -35,6 +37,50 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         _ = error.description
     }
     return 0
+}
+
+/// The C tape and the router's own reading of sample lists must agree on every input: the same
+/// samples (bit for bit), counts, problems and error (offset, line, column, path).
+func compareSampleReaders(_ bytes: [UInt8], chunkSize: Int, limits: ReadLimits) {
+    let tape = Transcript.read(bytes, chunkSize: chunkSize, limits: limits, inC: true)
+    let reference = Transcript.read(bytes, chunkSize: chunkSize, limits: limits, inC: false)
+    if tape != reference { fatalError("the C tape and the Swift reader disagree:\n\(tape)\n\(reference)") }
+}
+
+final class Transcript: DecodedActivitySink {
+    var lines: [String] = []
+
+    static func read(_ bytes: [UInt8], chunkSize: Int, limits: ReadLimits, inC: Bool) -> [String] {
+        let transcript = Transcript()
+        let decoder = TerraJSONDecoder(sink: transcript, source: "fuzz", limits: limits, readsSamplesInC: inC)
+        do {
+            for start in stride(from: 0, to: bytes.count, by: chunkSize) {
+                let chunk = bytes[start..<min(bytes.count, start + chunkSize)]
+                try chunk.withUnsafeBytes { try decoder.feed($0) }
+            }
+            try decoder.finish()
+        } catch {
+            transcript.lines.append("error \(describe(error as? SlipstreamError))")
+        }
+        return transcript.lines
+    }
+
+    static func describe(_ error: SlipstreamError?) -> String {
+        guard let error else { return "other" }
+        return "\(error.kind) \(error.message) \(error.byteOffset ?? -1) \(error.line ?? -1):\(error.column ?? -1) \(error.jsonPath ?? "-")"
+    }
+
+    func activityDecoded(_ activity: inout DecodedActivity) throws {
+        lines.append("activity \(activity.jsonPath) \(activity.columns.timestampsWithoutOffset)")
+        for column in activity.columns.columns {
+            lines.append(
+                "\(column.times) \(column.values.map(\.bitPattern)) \(column.timers.map(\.bitPattern)) "
+                    + "\(column.secondValues.map(\.bitPattern)) \(column.dropped) \(column.outOfRange)")
+        }
+    }
+    func userRead(userID: String?, providerName: String?) throws { lines.append("user \(userID ?? "-")") }
+    func payloadEnded(user: RawJSON?, discardsActivities: Bool) throws { lines.append("payload \(discardsActivities)") }
+    func problem(_ error: SlipstreamError) { lines.append("problem \(Self.describe(error))") }
 }
 
 // SwiftPM links an executable's entry point as `<target>_main`: hand control to libFuzzer's driver.

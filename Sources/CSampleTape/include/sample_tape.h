@@ -1,0 +1,96 @@
+// yajl's callbacks in C. Outside sample lists every event goes on to the callbacks the Swift router
+// registered (`forward`); inside a sample list that the router handed over (`sample_tape_begin_list`)
+// the events are read here, and each sample becomes one record on a tape of bytes that the router
+// stores in a loop (`flush`), so no event of a sample crosses into Swift.
+//
+// Tape entries: a 32-bit header (length << 8 | op), then `length` bytes (unaligned). Text is copied:
+// yajl's pointers are valid only during a callback.
+
+#ifndef SAMPLE_TAPE_H
+#define SAMPLE_TAPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <yajl/yajl_parse.h>
+
+enum sample_tape_op {
+    SAMPLE_TAPE_BEGIN = 1,    // a sample object begins
+    SAMPLE_TAPE_TIME = 2,     // its "timestamp" string
+    SAMPLE_TAPE_VALUE = 3,    // its value key's number
+    SAMPLE_TAPE_TIMER = 4,    // its "timer_duration_seconds" number
+    SAMPLE_TAPE_LATITUDE = 5, // a coordinate pair's first number
+    SAMPLE_TAPE_LONGITUDE = 6,// and its second
+    SAMPLE_TAPE_END = 7,      // the object closed; 12 bytes: the input offset (int64), its place in the list (int32, from 1)
+    SAMPLE_TAPE_DROPPED = 8,  // an element of the list that is not an object
+};
+
+/// What the key being read inside a sample is (the slot its value fills).
+enum sample_tape_field {
+    SAMPLE_TAPE_FIELD_SKIP = 0,
+    SAMPLE_TAPE_FIELD_TIME,
+    SAMPLE_TAPE_FIELD_VALUE,
+    SAMPLE_TAPE_FIELD_TIMER,
+    SAMPLE_TAPE_FIELD_COORDINATES,
+};
+
+/// Where the reader is inside a handed-over list.
+enum sample_tape_state {
+    SAMPLE_TAPE_IN_LIST = 0,
+    SAMPLE_TAPE_IN_SAMPLE,
+    SAMPLE_TAPE_IN_COORDINATES,
+};
+
+typedef struct sample_tape {
+    // Set once by the owner.
+    const yajl_callbacks *forward;
+    void *forward_context;
+    yajl_handle handle;
+    /// Stores the tape's records; returns 0 to stop the parse (the router keeps the error).
+    int (*flush)(struct sample_tape *tape);
+    /// A container inside the list went deeper than `max_depth`; returns 0.
+    int (*depth_exceeded)(struct sample_tape *tape);
+    int max_depth;
+
+    /// Input bytes before the chunk being parsed (for the offsets of END records).
+    int64_t bytes_before_chunk;
+    /// Events read here (the router counts the rest).
+    uint64_t events;
+
+    // The list being read (set by sample_tape_begin_list).
+    int active;
+    int channel;
+    int is_coordinate;
+    int list_depth;
+    const char *value_key;
+    size_t value_key_length;
+
+    // The position inside it.
+    int32_t elements;
+    int state;
+    int field;
+    int key_pending;
+    int skip_depth;
+    int nesting;
+    int32_t coordinates;
+    uint8_t *skipped_key;
+    size_t skipped_key_length, skipped_key_capacity;
+    int has_skipped_key;
+
+    // The records.
+    uint8_t *bytes;
+    size_t used, capacity;
+} sample_tape;
+
+/// Callbacks for yajl_alloc, with the tape as the context.
+const yajl_callbacks *sample_tape_callbacks(void);
+/// Callbacks that accept every event and do nothing: the ceiling of any yajl consumer.
+const yajl_callbacks *sample_tape_no_op_callbacks(void);
+
+void sample_tape_init(sample_tape *tape);
+void sample_tape_destroy(sample_tape *tape);
+/// The router met a sample list of `channel` at nesting `depth`: the following events are read here
+/// until the list closes.
+void sample_tape_begin_list(sample_tape *tape, int channel, const char *value_key, size_t value_key_length,
+                            int is_coordinate, int depth);
+
+#endif
