@@ -80,13 +80,21 @@ static int on_number(void *context, const char *text, size_t length) {
     tape->events += 1;
     if (tape->skip_depth) return 1;
     int field = scalar(tape);
+    int op;
     if (field == SAMPLE_TAPE_FIELD_VALUE) {
-        put(tape, SAMPLE_TAPE_VALUE, text, length);
+        op = SAMPLE_TAPE_VALUE;
     } else if (field == SAMPLE_TAPE_FIELD_TIMER) {
-        put(tape, SAMPLE_TAPE_TIMER, text, length);
-    } else if (field == SAMPLE_TAPE_FIELD_COORDINATES && tape->state == SAMPLE_TAPE_IN_COORDINATES) {
-        if (tape->coordinates == 1) put(tape, SAMPLE_TAPE_LATITUDE, text, length);
-        else if (tape->coordinates == 2) put(tape, SAMPLE_TAPE_LONGITUDE, text, length);
+        op = SAMPLE_TAPE_TIMER;
+    } else if (field == SAMPLE_TAPE_FIELD_COORDINATES && tape->state == SAMPLE_TAPE_IN_COORDINATES && tape->coordinates <= 2) {
+        op = tape->coordinates == 1 ? SAMPLE_TAPE_LATITUDE : SAMPLE_TAPE_LONGITUDE;
+    } else {
+        return 1;
+    }
+    double value;
+    if (sample_values_short_decimal((const unsigned char *)text, length, &value)) {
+        put(tape, op | SAMPLE_TAPE_PARSED, &value, sizeof value);
+    } else {
+        put(tape, op, text, length);
     }
     return 1;
 }
@@ -97,7 +105,15 @@ static int on_string(void *context, const unsigned char *text, size_t length) {
     tape->events += 1;
     if (tape->skip_depth) return 1;
     if (scalar(tape) == SAMPLE_TAPE_FIELD_TIME && tape->state == SAMPLE_TAPE_IN_SAMPLE) {
-        put(tape, SAMPLE_TAPE_TIME, text, length);
+        int64_t microseconds;
+        int has_offset;
+        // Not a timestamp: no entry, as the Swift parser's nil leaves the sample without a time.
+        if (sample_values_timestamp(&tape->minute, text, length, &microseconds, &has_offset)) {
+            uint8_t entry[9];
+            memcpy(entry, &microseconds, 8);
+            entry[8] = (uint8_t)has_offset;
+            put(tape, SAMPLE_TAPE_TIME | SAMPLE_TAPE_PARSED, entry, sizeof entry);
+        }
     }
     return 1;
 }

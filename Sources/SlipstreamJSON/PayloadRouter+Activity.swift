@@ -16,36 +16,49 @@ extension PayloadRouter {
 
     @inline(__always)
     func sampleTime(_ text: UnsafeRawBufferPointer) {
-        if let parsed = timestamps.parse(text) {
-            sampleTime = parsed.microseconds
-            sampleHasOffset = parsed.hasOffset
-            sampleHasTime = true
-        }
+        if let parsed = timestamps.parse(text) { sampleTime(parsed.microseconds, hasOffset: parsed.hasOffset) }
+    }
+
+    /// A time the C tape parsed.
+    @inline(__always)
+    func sampleTime(_ microseconds: Int64, hasOffset: Bool) {
+        sampleTime = microseconds
+        sampleHasOffset = hasOffset
+        sampleHasTime = true
     }
 
     /// The value, or a coordinate pair's latitude.
     @inline(__always)
     func sampleValue(_ text: UnsafeRawBufferPointer) {
-        if let value = NumberParser.parse(text) {
-            sampleValue = value
-            sampleHasValue = true
-        }
+        if let value = NumberParser.parse(text) { sampleValue(value) }
+    }
+
+    @inline(__always)
+    func sampleValue(_ value: Double) {
+        sampleValue = value
+        sampleHasValue = true
     }
 
     @inline(__always)
     func sampleTimer(_ text: UnsafeRawBufferPointer) {
-        if let value = NumberParser.parse(text) {
-            sampleTimer = value
-            sampleHasTimer = true
-        }
+        if let value = NumberParser.parse(text) { sampleTimer(value) }
+    }
+
+    @inline(__always)
+    func sampleTimer(_ value: Double) {
+        sampleTimer = value
+        sampleHasTimer = true
     }
 
     @inline(__always)
     func sampleLongitude(_ text: UnsafeRawBufferPointer) {
-        if let value = NumberParser.parse(text) {
-            sampleLongitude = value
-            sampleHasLongitude = true
-        }
+        if let value = NumberParser.parse(text) { sampleLongitude(value) }
+    }
+
+    @inline(__always)
+    func sampleLongitude(_ value: Double) {
+        sampleLongitude = value
+        sampleHasLongitude = true
     }
 
     /// An element of a sample list that is not an object.

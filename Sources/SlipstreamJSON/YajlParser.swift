@@ -191,9 +191,19 @@ extension YajlParser {
             let length = Int(header >> 8)
             let text = UnsafeRawBufferPointer(rebasing: bytes[(position + 4)..<(position + 4 + length)])
             position += 4 + length
-            switch sample_tape_op(rawValue: header & 0xFF) {
+            let op = header & 0xFF
+            if op & UInt32(SAMPLE_TAPE_PARSED) != 0 {
+                let value = text.loadUnaligned(as: UInt64.self)
+                switch sample_tape_op(rawValue: op & ~UInt32(SAMPLE_TAPE_PARSED)) {
+                case SAMPLE_TAPE_TIME: router.sampleTime(Int64(bitPattern: value), hasOffset: text[8] != 0)
+                case SAMPLE_TAPE_LONGITUDE: router.sampleLongitude(Double(bitPattern: value))
+                case SAMPLE_TAPE_TIMER: router.sampleTimer(Double(bitPattern: value))
+                default: router.sampleValue(Double(bitPattern: value))  // the value or a latitude
+                }
+                continue
+            }
+            switch sample_tape_op(rawValue: op) {
             case SAMPLE_TAPE_BEGIN: router.beginSample()
-            case SAMPLE_TAPE_TIME: router.sampleTime(text)
             case SAMPLE_TAPE_VALUE: router.sampleValue(text)
             case SAMPLE_TAPE_TIMER: router.sampleTimer(text)
             case SAMPLE_TAPE_LATITUDE: router.sampleValue(text)
@@ -205,7 +215,8 @@ extension YajlParser {
                     let element = Int(text.loadUnaligned(fromByteOffset: 8, as: Int32.self))
                     return router.channelFull(at: offset, element: element)
                 }
-            default: router.sampleDropped(channel)
+            case SAMPLE_TAPE_DROPPED: router.sampleDropped(channel)
+            default: preconditionFailure("an entry the tape does not write: \(op)")
             }
         }
         return true

@@ -67,14 +67,29 @@ struct HostileSampleLists {
         pick([
             "\(next(400))", "\(next(400)).\(next(100))", "-\(next(9))", "1e999", "null", "true", "\"97\"", "{}", "[]",
             "{\"a\":[1,{\"b\":2}]}", "[[[]]]", "0", "1.5e2", "12345678901234567890",
+            // Around the C fast path's edges: 17 and 18 bytes, 2^53 and past it, -0, many decimals.
+            "-0", "0.1", "1234567890123456.5", "12345678901234567.5", "9007199254740992", "9007199254740993", "1.7976931348623157",
+            "-0.000000000000001", "123.45600", "0.30000000000000004",
         ])
     }
 
     mutating func time(_ second: Int) -> String {
-        pick([
+        if next(3) == 0 { return "\"" + oddTime() + "\"" }
+        return pick([
             "\"2024-05-04T07:30:\(String(format2: second % 60))+02:00\"", "\"2024-05-04T07:30:\(String(format2: second % 60)).25Z\"",
             "\"2024-05-04T07:30:\(String(format2: second % 60))\"", "\"not a time\"", "17", "null", "{\"t\":1}",
         ])
+    }
+
+    /// Every form Timestamp.parse takes or refuses near the edges: fractions of 1 to 10 digits,
+    /// offsets of each shape and out of range, impossible dates, leap days, the 60th second.
+    mutating func oddTime() -> String {
+        let dates = ["2024-02-29", "2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "0000-01-01", "1969-12-31", "2100-02-28", "9999-12-31", "2024-1-01"]
+        let clock = ["T07:30:", " 07:30:", "t23:59:", "T24:00:", "T07:60:", "T7:30:0"]
+        let seconds = ["00", "59", "60", "61", "5", "0x"]
+        let fractions = ["", ".1", ".12", ".123456", ".1234567", ".123456789", ".1234567890", ",5", ".", ".x"]
+        let offsets = ["", "Z", "z", "+02:00", "-02:00", "+0530", "+05", "-23:59", "+24:00", "+02:60", "+2:00", "Zx", "+02:0", " "]
+        return pick(dates) + pick(clock) + pick(seconds) + pick(fractions) + pick(offsets)
     }
 
     mutating func coordinates() -> String {
@@ -194,7 +209,7 @@ extension String {
     @Test func theCasesHoldWhatTheyAreMeantTo() {
         var generator = HostileSampleLists(state: 16)
         let text = (0..<300).map { _ in generator.payload() }.joined()
-        for needle in ["[[45.1],7.6]", "1e999", "\"watts\":{}", "[[[]]]", "\"timestamp\":17", "[45.1,7.6,300]", ",null,", "{\"a\":[1,{\"b\":2}]}"] {
+        for needle in ["[[45.1],7.6]", "1e999", "9007199254740993", "2023-02-29", ".1234567890", "+0530", "\"watts\":{}", "[[[]]]", "\"timestamp\":17", "[45.1,7.6,300]", ",null,", "{\"a\":[1,{\"b\":2}]}"] {
             #expect(text.contains(needle), "\(needle)")
         }
         var limits = ReadLimits()

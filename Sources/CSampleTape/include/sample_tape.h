@@ -3,8 +3,8 @@
 // the events are read here, and each sample becomes one record on a tape of bytes that the router
 // stores in a loop (`flush`), so no event of a sample crosses into Swift.
 //
-// Tape entries: a 32-bit header (length << 8 | op), then `length` bytes (unaligned). Text is copied:
-// yajl's pointers are valid only during a callback.
+// Tape entries: a 32-bit header (length << 8 | op), then `length` bytes (unaligned): values parsed
+// here, or text copied (yajl's pointers are valid only during a callback).
 
 #ifndef SAMPLE_TAPE_H
 #define SAMPLE_TAPE_H
@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <yajl/yajl_parse.h>
+
+#include "sample_values.h"
 
 enum sample_tape_op {
     SAMPLE_TAPE_BEGIN = 1,    // a sample object begins
@@ -23,6 +25,11 @@ enum sample_tape_op {
     SAMPLE_TAPE_END = 7,      // the object closed; 12 bytes: the input offset (int64), its place in the list (int32, from 1)
     SAMPLE_TAPE_DROPPED = 8,  // an element of the list that is not an object
 };
+
+/// Added to TIME, VALUE, TIMER, LATITUDE and LONGITUDE when C parsed the text: the entry holds a
+/// double (8 bytes), or for TIME the microseconds (int64) and whether there was an offset (1 byte).
+/// Without it the entry holds the text, for the Swift parser (numbers C does not take on).
+#define SAMPLE_TAPE_PARSED 0x80
 
 /// What the key being read inside a sample is (the slot its value fills).
 enum sample_tape_field {
@@ -75,6 +82,9 @@ typedef struct sample_tape {
     uint8_t *skipped_key;
     size_t skipped_key_length, skipped_key_capacity;
     int has_skipped_key;
+
+    /// The minute of the last timestamp.
+    sample_values_minute minute;
 
     // The records.
     uint8_t *bytes;
