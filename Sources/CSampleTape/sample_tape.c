@@ -5,11 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TAPE_FLUSH_BYTES (64 * 1024)
-
 static void ensure(sample_tape *tape, size_t more) {
     if (tape->used + more <= tape->capacity) return;
-    size_t capacity = tape->capacity ? tape->capacity : TAPE_FLUSH_BYTES + 4096;
+    size_t capacity = tape->capacity ? tape->capacity : tape->flush_bytes + 4096;
     while (capacity < tape->used + more) capacity *= 2;
     uint8_t *bytes = realloc(tape->bytes, capacity);
     if (!bytes) abort();
@@ -91,7 +89,7 @@ static int on_number(void *context, const char *text, size_t length) {
         return 1;
     }
     double value;
-    if (sample_values_short_decimal((const unsigned char *)text, length, &value)) {
+    if (tape->parses_values && sample_values_short_decimal((const unsigned char *)text, length, &value)) {
         put(tape, op | SAMPLE_TAPE_PARSED, &value, sizeof value);
     } else {
         put(tape, op, text, length);
@@ -105,6 +103,10 @@ static int on_string(void *context, const unsigned char *text, size_t length) {
     tape->events += 1;
     if (tape->skip_depth) return 1;
     if (scalar(tape) == SAMPLE_TAPE_FIELD_TIME && tape->state == SAMPLE_TAPE_IN_SAMPLE) {
+        if (!tape->parses_values) {
+            put(tape, SAMPLE_TAPE_TIME, text, length);
+            return 1;
+        }
         int64_t microseconds;
         int has_offset;
         // Not a timestamp: no entry, as the Swift parser's nil leaves the sample without a time.
@@ -181,7 +183,7 @@ static int on_end_map(void *context) {
         tape->bytes_before_chunk + (int64_t)yajl_get_bytes_consumed(tape->handle), tape->elements,
     };
     put(tape, SAMPLE_TAPE_END, &end, sizeof end);
-    if (tape->used >= TAPE_FLUSH_BYTES) return tape->flush(tape);
+    if (tape->used >= tape->flush_bytes) return tape->flush(tape);
     return 1;
 }
 
@@ -220,7 +222,7 @@ static int on_end_array(void *context) {
     }
     // The list closes: its samples are stored before the router hears of it.
     tape->active = 0;
-    if (tape->used && !tape->flush(tape)) return 0;
+    if (!tape->flush(tape)) return 0;
     return tape->forward->yajl_end_array(tape->forward_context);
 }
 
@@ -251,7 +253,17 @@ const yajl_callbacks *sample_tape_no_op_callbacks(void) { return &no_op; }
 
 void sample_tape_init(sample_tape *tape) {
     memset(tape, 0, sizeof *tape);
+    tape->flush_bytes = 64 * 1024;
+    tape->parses_values = 1;
 }
+
+uint8_t *sample_tape_buffer(size_t capacity) {
+    uint8_t *buffer = malloc(capacity);
+    if (!buffer) abort();
+    return buffer;
+}
+
+void sample_tape_release(uint8_t *buffer) { free(buffer); }
 
 void sample_tape_destroy(sample_tape *tape) {
     free(tape->bytes);

@@ -88,6 +88,8 @@ public struct BatchJob: Sendable {
     public var columns: ColumnsFormat?
     /// Read FIT files whose header or file CRC does not match.
     public var ignoresFITCRC = false
+    /// Threads per JSON payload: 2 stores its samples in a second thread while yajl parses on.
+    public var parseThreads = 1
     /// Write each payload as a Terra webhook delivers it, samples included (``TerraPayloadWriter``),
     /// instead of summaries; no summaries are computed.
     public var convertsToPayloads = false

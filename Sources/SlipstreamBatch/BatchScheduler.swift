@@ -244,6 +244,7 @@ final class BatchState: @unchecked Sendable {
         let reader = ActivityReader(
             options: job.options, limits: job.limits, summaries: job.columns == nil && !job.convertsToPayloads)
         reader.checksFITCRC = !job.ignoresFITCRC
+        reader.parseThreads = job.parseThreads
         // One job reads payloads in order: the one being read is the next to write, so it writes as it goes.
         let direct = job.jobs == 1 ? BatchConsumer.Direct(write: { [self] in write($0) }, say: diagnostic) : nil
         let consumer = BatchConsumer(source: source, job: job, direct: direct)

@@ -11,6 +11,8 @@ public enum BenchStage: String, CaseIterable, Sendable {
     case columns
     /// Columns, summaries and NDJSON output (discarded): what `slipstream summarize` does.
     case summarize
+    /// `summarize --parse-threads 2`: the samples stored in a second thread while yajl parses on.
+    case summarizeTwoThreads = "summarize, 2 threads"
     /// Foundation's JSONDecoder into Codable structs, then plain means.
     case jsonDecoder = "JSONDecoder"
 }
@@ -80,7 +82,7 @@ public struct BenchRunner: Sendable {
         var results: [StageResult] = []
         let isFIT = Self.format(of: path) == .fit
         for stage in stages {
-            if isFIT && (stage == .yajlNoOp || stage == .jsonDecoder) {
+            if isFIT && (stage == .yajlNoOp || stage == .jsonDecoder || stage == .summarizeTwoThreads) {
                 results.append(
                     StageResult(stage: stage, seconds: [], bytes: 0, samples: 0, activities: 0, notApplicable: "a JSON stage; this is a FIT file"))
                 continue
@@ -119,12 +121,14 @@ extension BenchStage {
             let counter = SampleCounter(summaries: nil)
             let report = try ActivityReader(summaries: false).read(&source, into: counter)
             return (report.bytes, counter.samples, report.activities)
-        case .summarize:
+        case .summarize, .summarizeTwoThreads:
             var source = try FileSource(path: path)
             var written = 0
             let writer = SummaryWriter(output: { written += $0.count }, problem: { _ in })
             let counter = SampleCounter(summaries: writer)
-            let report = try ActivityReader().read(&source, into: counter)
+            let reader = ActivityReader()
+            reader.parseThreads = self == .summarize ? 1 : 2
+            let report = try reader.read(&source, into: counter)
             guard written > 0 || report.activities == 0 else { throw BenchFailure("no summary written") }
             return (report.bytes, counter.samples, report.activities)
         case .jsonDecoder:

@@ -56,8 +56,16 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Read FIT files whose header or file CRC does not match (turns the check off; the data may be damaged).")
     var ignoreCRC = false
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Threads per JSON payload: 1, or 2 to store its samples in a second thread while yajl parses on (default: 1).",
+            discussion: "For one large payload on a machine with a core to spare; with several payloads, --jobs uses the cores better."))
+    var parseThreads: Int = 1
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more, not \(jobs)") }
+        if parseThreads != 1 && parseThreads != 2 { throw ValidationError("--parse-threads must be 1 or 2, not \(parseThreads)") }
         if let readAheadMB, readAheadMB < 1 || readAheadMB > 1 << 20 {
             throw ValidationError("--read-ahead-mb must be between 1 and 1048576, not \(readAheadMB)")
         }
@@ -73,6 +81,7 @@ struct InputOptions: ParsableArguments {
         job.errorRecords = errorRecords ?? defaults.errorRecords
         job.limitName = ReadLimits.Key.flag
         job.ignoresFITCRC = ignoreCRC
+        job.parseThreads = parseThreads
         try configure(&job)
         let stats = !quiet && (stats ?? defaults.stats)
         let code = BatchOutput.run(

@@ -23,16 +23,18 @@ public final class TerraJSONDecoder: ActivityDecoder {
     ///     (the sink usually owns its decoder).
     ///   - source: the input's name, for errors.
     ///   - limits: how much one input may hold.
-    public convenience init(sink: any DecodedActivitySink, source: String, limits: ReadLimits = ReadLimits()) {
-        self.init(sink: sink, source: source, limits: limits, readsSamplesInC: true)
+    /// - Parameter parseThreads: 2 stores the samples in a second thread while yajl parses on (for
+    ///   large payloads: the hand-over costs more than it saves on small ones); 1 reads in one thread.
+    public convenience init(sink: any DecodedActivitySink, source: String, limits: ReadLimits = ReadLimits(), parseThreads: Int = 1) {
+        self.init(sink: sink, source: source, limits: limits, readsSamplesInC: true, parseThreads: parseThreads)
     }
 
     /// - Parameter readsSamplesInC: false reads sample lists event by event in Swift: the reference
     ///   the tests and the fuzzer hold the C tape to.
     @_spi(Reference)
-    public init(sink: any DecodedActivitySink, source: String, limits: ReadLimits, readsSamplesInC: Bool) {
+    public init(sink: any DecodedActivitySink, source: String, limits: ReadLimits, readsSamplesInC: Bool, parseThreads: Int = 1) {
         router = PayloadRouter(sink: sink, lines: lines, sourceName: source, limits: limits)
-        parser = YajlParser(router: router, readsSamplesInC: readsSamplesInC)
+        parser = YajlParser(router: router, readsSamplesInC: readsSamplesInC, parseThreads: parseThreads)
         self.limits = limits
         self.source = source
     }

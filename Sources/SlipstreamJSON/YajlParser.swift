@@ -1,9 +1,9 @@
-// The only file that imports CYajl and CSampleTape. It owns the yajl handle and turns yajl's C
-// callbacks into method calls on one concrete class, `PayloadRouter`.
+// The only file that imports CYajl. It owns the yajl handle and turns yajl's C callbacks into
+// method calls on one concrete class, `PayloadRouter`.
 //
 // - yajl calls the C callbacks of CSampleTape. Outside sample lists they forward each event to the
 //   Swift table below; inside a list the router handed over, C reads the samples and writes one
-//   record each to a tape, which `storeTape` walks here in a loop (no C-to-Swift call per event).
+//   record each to a tape (SampleTape.swift), stored in a loop: no C-to-Swift call per event.
 // - The tables and the tape live at stable addresses: yajl and C keep the pointers.
 // - The forward context is the router, passed unretained: the parser owns the router strongly and
 //   frees the handle in `deinit`, so the router outlives every callback.
@@ -27,12 +27,12 @@ struct YajlFailure: Error {
 final class YajlParser {
     private let handle: yajl_handle
     private let callbacks: UnsafeMutablePointer<yajl_callbacks>
-    private let tape: UnsafeMutablePointer<sample_tape>
+    private let tape: SampleTape?
     /// Nil for the baseline parser whose callbacks do nothing.
     let router: PayloadRouter?
     /// Bytes of the input fed to yajl before the chunk being parsed.
     private(set) var bytesBeforeChunk = 0 {
-        didSet { tape.pointee.bytes_before_chunk = Int64(bytesBeforeChunk) }
+        didSet { tape?.pointer.pointee.bytes_before_chunk = Int64(bytesBeforeChunk) }
     }
     private var isParsing = false
 
@@ -40,54 +40,33 @@ final class YajlParser {
     ///   - router: receives every event; nil parses with no-op callbacks written in C (the throughput ceiling).
     ///   - readsSamplesInC: sample lists are read by the C tape (the default); false leaves every
     ///     event to the router, the reference the tests compare the tape with.
-    init(router: PayloadRouter?, readsSamplesInC: Bool = true) {
+    ///   - parseThreads: 2 stores the samples in a second thread while yajl parses on.
+    init(router: PayloadRouter?, readsSamplesInC: Bool = true, parseThreads: Int = 1) {
         self.router = router
         callbacks = .allocate(capacity: 1)
         callbacks.initialize(to: Self.routingCallbacks())
-        tape = .allocate(capacity: 1)
-        sample_tape_init(tape)
-        let routerContext = router.map { Unmanaged.passUnretained($0).toOpaque() }
+        tape = router.flatMap { readsSamplesInC ? SampleTape(router: $0, threads: parseThreads) : nil }
         let handle: yajl_handle?
-        if router == nil {
-            handle = yajl_alloc(sample_tape_no_op_callbacks(), nil, nil)
-        } else if readsSamplesInC {
-            handle = yajl_alloc(sample_tape_callbacks(), nil, UnsafeMutableRawPointer(tape))
+        if let tape {
+            handle = yajl_alloc(sample_tape_callbacks(), nil, UnsafeMutableRawPointer(tape.pointer))
+        } else if let router {
+            handle = yajl_alloc(callbacks, nil, Unmanaged.passUnretained(router).toOpaque())
         } else {
-            handle = yajl_alloc(callbacks, nil, routerContext)
+            handle = yajl_alloc(sample_tape_no_op_callbacks(), nil, nil)
         }
         guard let handle else { fatalError("yajl_alloc failed: out of memory") }
         self.handle = handle
         // Several payloads may follow one another (concatenated or one per line).
         _ = cyajl_config(handle, yajl_allow_multiple_values, 1)
-        guard let router else { return }
-        router.locate = { [unowned self] in self.currentOffset }
-        guard readsSamplesInC else { return }
-        tape.pointee.forward = UnsafePointer(callbacks)
-        tape.pointee.forward_context = routerContext
-        tape.pointee.handle = handle
-        tape.pointee.max_depth = Int32(clamping: router.limits.maxDepth)
-        tape.pointee.flush = { tape in YajlParser.storeTape(tape!) ? 1 : 0 }
-        tape.pointee.depth_exceeded = { tape in
-            let router = YajlParser.routerOf(tape!)
-            YajlParser.adoptPosition(of: tape!)
-            return router.exceeded(.maxDepth, "nesting deeper than \(router.limits.maxDepth) levels") ? 1 : 0
-        }
-        let tape = self.tape
-        router.handOverSampleList = { [unowned router] channel in
-            let key = router.valueKeys[channel]
-            sample_tape_begin_list(
-                tape, Int32(channel), UnsafeRawPointer(key.utf8Start).assumingMemoryBound(to: CChar.self), key.utf8CodeUnitCount,
-                router.isCoordinate[channel] ? 1 : 0, Int32(clamping: router.depth))
-        }
-        router.syncHandedOverPosition = { Self.adoptPosition(of: tape) }
+        router?.locate = { [unowned self] in self.currentOffset }
+        tape?.pointer.pointee.forward = UnsafePointer(callbacks)
+        tape?.pointer.pointee.handle = handle
     }
 
     deinit {
         yajl_free(handle)
         callbacks.deinitialize(count: 1)
         callbacks.deallocate()
-        sample_tape_destroy(tape)
-        tape.deallocate()
     }
 
     /// Offset from the start of the input of the byte yajl is at (valid during a callback too).
@@ -101,11 +80,13 @@ final class YajlParser {
         defer { isParsing = false }
         guard chunk.count > 0 else { return }
         var status = cyajl_parse(handle, chunk.baseAddress, chunk.count)
-        if status == yajl_status_ok && tape.pointee.used > 0 && !Self.storeTape(tape) {
-            status = yajl_status_client_canceled
+        if let tape {
+            // Samples before a syntax error are stored too: one of them may have filled its channel,
+            // which came first in the input and is the error to report.
+            if status != yajl_status_client_canceled && !tape.chunkEnded() { status = yajl_status_client_canceled }
+            router?.events &+= Int(tape.pointer.pointee.events)
+            tape.pointer.pointee.events = 0
         }
-        router?.events &+= Int(tape.pointee.events)
-        tape.pointee.events = 0
         try check(status, chunk: chunk)
         bytesBeforeChunk += chunk.count
     }
@@ -169,78 +150,4 @@ final class YajlParser {
 @inline(__always)
 private func withRouter(_ context: UnsafeMutableRawPointer?, _ body: (PayloadRouter) -> Bool) -> Int32 {
     Unmanaged<PayloadRouter>.fromOpaque(context.unsafelyUnwrapped)._withUnsafeGuaranteedRef(body) ? 1 : 0
-}
-
-// MARK: - The tape
-
-extension YajlParser {
-    fileprivate static func routerOf(_ tape: UnsafeMutablePointer<sample_tape>) -> PayloadRouter {
-        Unmanaged<PayloadRouter>.fromOpaque(tape.pointee.forward_context).takeUnretainedValue()
-    }
-
-    /// Stores the tape's samples in the handed-over channel and empties it.
-    /// - Returns: false when the router stopped the parse (a channel over its limit).
-    static func storeTape(_ tape: UnsafeMutablePointer<sample_tape>) -> Bool {
-        let router = routerOf(tape)
-        let channel = Int(tape.pointee.channel)
-        let bytes = UnsafeRawBufferPointer(start: tape.pointee.bytes, count: tape.pointee.used)
-        tape.pointee.used = 0
-        var position = 0
-        while position < bytes.count {
-            let header = bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self)
-            let length = Int(header >> 8)
-            let text = UnsafeRawBufferPointer(rebasing: bytes[(position + 4)..<(position + 4 + length)])
-            position += 4 + length
-            let op = header & 0xFF
-            if op & UInt32(SAMPLE_TAPE_PARSED) != 0 {
-                let value = text.loadUnaligned(as: UInt64.self)
-                switch sample_tape_op(rawValue: op & ~UInt32(SAMPLE_TAPE_PARSED)) {
-                case SAMPLE_TAPE_TIME: router.sampleTime(Int64(bitPattern: value), hasOffset: text[8] != 0)
-                case SAMPLE_TAPE_LONGITUDE: router.sampleLongitude(Double(bitPattern: value))
-                case SAMPLE_TAPE_TIMER: router.sampleTimer(Double(bitPattern: value))
-                default: router.sampleValue(Double(bitPattern: value))  // the value or a latitude
-                }
-                continue
-            }
-            switch sample_tape_op(rawValue: op) {
-            case SAMPLE_TAPE_BEGIN: router.beginSample()
-            case SAMPLE_TAPE_VALUE: router.sampleValue(text)
-            case SAMPLE_TAPE_TIMER: router.sampleTimer(text)
-            case SAMPLE_TAPE_LATITUDE: router.sampleValue(text)
-            case SAMPLE_TAPE_LONGITUDE: router.sampleLongitude(text)
-            case SAMPLE_TAPE_END:
-                guard router.endSample(channel) else {
-                    tape.pointee.active = 0  // the read stops at this sample, behind the reader
-                    let offset = Int(text.loadUnaligned(as: Int64.self))
-                    let element = Int(text.loadUnaligned(fromByteOffset: 8, as: Int32.self))
-                    return router.channelFull(at: offset, element: element)
-                }
-            case SAMPLE_TAPE_DROPPED: router.sampleDropped(channel)
-            default: preconditionFailure("an entry the tape does not write: \(op)")
-            }
-        }
-        return true
-    }
-
-    /// Tells the router where the C reader is inside the handed-over list (for an error's path),
-    /// after storing what the tape holds. The read stops after this.
-    static func adoptPosition(of tape: UnsafeMutablePointer<sample_tape>) {
-        guard tape.pointee.active != 0 else { return }
-        _ = storeTape(tape)
-        tape.pointee.active = 0
-        let reader = tape.pointee
-        let skippedKey = reader.has_skipped_key == 0 ? nil : UnsafeRawBufferPointer(start: reader.skipped_key, count: reader.skipped_key_length)
-        let field: PayloadRouter.Slot =
-            switch sample_tape_field(rawValue: UInt32(reader.field)) {
-            case SAMPLE_TAPE_FIELD_TIME: .sampleTime
-            case SAMPLE_TAPE_FIELD_VALUE: .sampleValue
-            case SAMPLE_TAPE_FIELD_TIMER: .sampleTimer
-            case SAMPLE_TAPE_FIELD_COORDINATES: .coordinates
-            default: .skip
-            }
-        routerOf(tape).adoptHandedOverPosition(
-            elements: Int(reader.elements), inSample: reader.state != Int32(SAMPLE_TAPE_IN_LIST.rawValue), field: field,
-            keyPending: reader.key_pending != 0, coordinates: reader.state == Int32(SAMPLE_TAPE_IN_COORDINATES.rawValue) ? Int(reader.coordinates) : nil,
-            skipDepth: Int(reader.skip_depth), nesting: Int(reader.nesting), skippedKey: skippedKey)
-    }
 }

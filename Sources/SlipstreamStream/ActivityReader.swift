@@ -22,6 +22,8 @@ public final class ActivityReader {
     public let summaries: Bool
     /// False reads FIT files whose CRCs do not match.
     public var checksFITCRC = true
+    /// 2 stores a JSON payload's samples in a second thread while yajl parses on (``ActivityStream/parseThreads``).
+    public var parseThreads = 1
 
     /// - Parameters:
     ///   - chunkSize: bytes fed at a time (tests use tiny ones to try every boundary).
@@ -65,6 +67,7 @@ public final class ActivityReader {
     public func read(_ source: inout some ByteSource, into consumer: some ActivityConsumer) throws(SlipstreamError) -> ReadReport {
         let stream = ActivityStream(
             source: source.name, options: options, limits: limits, summaries: summaries, checksFITCRC: checksFITCRC, consumer: consumer)
+        stream.parseThreads = parseThreads
         while true {
             let count = try fill(from: &source)
             if count == 0 { break }

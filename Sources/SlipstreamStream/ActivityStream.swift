@@ -50,6 +50,9 @@ public final class ActivityStream {
     private var finished = false
     /// What was read so far.
     public private(set) var report = ReadReport()
+    /// 2 stores a JSON payload's samples in a second thread while yajl parses on (worth it for
+    /// large payloads); 1 reads in the calling thread. Set before the first chunk.
+    public var parseThreads = 1
 
     /// - Parameters:
     ///   - source: the input's name, for errors (a path, `<stdin>`, an archive member).
@@ -118,7 +121,7 @@ public final class ActivityStream {
         guard let format, prefix.count >= 3 || isComplete else { return }
         let decoder: any ActivityDecoder
         switch format {
-        case .json: decoder = TerraJSONDecoder(sink: self, source: source, limits: limits)
+        case .json: decoder = TerraJSONDecoder(sink: self, source: source, limits: limits, parseThreads: parseThreads)
         case .fit: decoder = FITDecoder(sink: self, source: source, limits: limits, checksCRC: checksFITCRC)
         default:
             finished = true

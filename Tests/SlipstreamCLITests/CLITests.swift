@@ -151,11 +151,11 @@ func json(_ line: Substring) throws -> [String: Any] {
         #expect(result.status == 0, "\(result.stderr)")
         let report = try json(result.stdout.split(separator: "\n")[0])
         let stages = try #require(report["stages"] as? [[String: Any]])
-        #expect(stages.map { $0["stage"] as? String } == ["yajl no-op", "columns", "summarize", "JSONDecoder"])
+        #expect(stages.map { $0["stage"] as? String } == ["yajl no-op", "columns", "summarize", "summarize, 2 threads", "JSONDecoder"])
         let bytes = Set(stages.compactMap { $0["bytes"] as? Int })
         #expect(bytes.count == 1 && bytes.first! > 10_000)
-        #expect(stages.map { $0["samples"] as? Int } == [0, 840, 840, 840])
-        #expect(stages.map { $0["activities"] as? Int } == [0, 2, 2, 2])
+        #expect(stages.map { $0["samples"] as? Int } == [0, 840, 840, 840, 840])
+        #expect(stages.map { $0["activities"] as? Int } == [0, 2, 2, 2, 2])
         #expect(stages[0]["ratio_to_yajl_noop"] as? Double == 1)
         #expect(stages.allSatisfy { $0["error"] == nil })
 
@@ -164,7 +164,7 @@ func json(_ line: Substring) throws -> [String: Any] {
         let lines = table.stdout.split(separator: "\n")
         #expect(lines[0].hasSuffix("xoss-morning-rides.json: 0.5 MB, median of 1"))
         #expect(lines[1].split(separator: " ", omittingEmptySubsequences: true) == ["stage", "MB/s", "samples/s", "peak", "RSS", "vs", "yajl", "no-op"])
-        #expect(lines.count == 5)
+        #expect(lines.count == 6)
         #expect(lines[2].hasPrefix("yajl no-op") && lines[2].hasSuffix("1.00x"))
         #expect(!table.stdout.contains("JSONDecoder"))
     }
@@ -271,6 +271,23 @@ func json(_ line: Substring) throws -> [String: Any] {
     }
 
     /// The fourth `{` (offset 22) opens a fourth level; yajl has consumed it when the router says no.
+    @Test func twoParseThreadsWriteTheSameAndStopAtTheSameError() throws {
+        for command in ["summarize", "columns", "convert"] {
+            let one = try run([command, example])
+            let two = try run([command, "--parse-threads", "2", example])
+            #expect(one.status == 0 && two.status == 0 && !one.stdout.isEmpty)
+            #expect(two.stdout == one.stdout, "\(command)")
+        }
+        let payload = try String(contentsOfFile: example, encoding: .utf8)
+        let cut = String(payload.prefix(payload.utf8.count / 2))  // inside the first ride's samples
+        let one = try run(["summarize"], stdin: cut)
+        let two = try run(["summarize", "--parse-threads", "2"], stdin: cut)
+        #expect(one.status == 65 && two.status == 65)
+        #expect(two.stderr == one.stderr && one.stderr.contains("_samples["), "\(one.stderr)")
+        let three = try run(["summarize", "--parse-threads", "3", example])
+        #expect(three.status == 64 && three.stderr.contains("--parse-threads must be 1 or 2, not 3"))
+    }
+
     @Test func aLimitIsNamedByItsFlag() throws {
         let result = try run(["summarize", "--max-depth", "3"], stdin: #"{"metadata":{"a":{"b":{"c":1}}}}"#)
         #expect(result.status == 65)

@@ -29,9 +29,9 @@ final class DecodedTranscript: DecodedActivitySink {
     }
 
     /// Decodes `bytes` in chunks of `chunk` bytes.
-    static func read(_ bytes: [UInt8], chunk: Int, limits: ReadLimits, inC: Bool) -> [String] {
+    static func read(_ bytes: [UInt8], chunk: Int, limits: ReadLimits, inC: Bool, threads: Int = 1) -> [String] {
         let transcript = DecodedTranscript()
-        let decoder = TerraJSONDecoder(sink: transcript, source: "case", limits: limits, readsSamplesInC: inC)
+        let decoder = TerraJSONDecoder(sink: transcript, source: "case", limits: limits, readsSamplesInC: inC, parseThreads: threads)
         do {
             var start = 0
             while start < bytes.count {
@@ -154,8 +154,11 @@ extension String {
         for chunk in chunks {
             let swift = DecodedTranscript.read(bytes, chunk: chunk, limits: limits, inC: false)
             let tape = DecodedTranscript.read(bytes, chunk: chunk, limits: limits, inC: true)
+            // (A hand-over per byte would only make the test slow: chunk 1 is left to one thread.)
+            let twoThreads = chunk == 1 ? tape : DecodedTranscript.read(bytes, chunk: chunk, limits: limits, inC: true, threads: 2)
             #expect(tape == swift, "chunk \(chunk): \(String(decoding: bytes, as: UTF8.self))")
-            agreed = agreed && tape == swift
+            #expect(twoThreads == swift, "two threads, chunk \(chunk): \(String(decoding: bytes, as: UTF8.self))")
+            agreed = agreed && tape == swift && twoThreads == swift
         }
         return agreed
     }
@@ -192,6 +195,29 @@ extension String {
             let bytes = Array(generator.payload().utf8)
             guard Self.agree(bytes, limits: depth, chunks: [5, 4096]), Self.agree(bytes, limits: samples, chunks: [5, 4096]) else { return }
         }
+    }
+
+    /// A channel filled before a syntax error later in the same chunk: the limit is the error.
+    @Test func aFullChannelBeforeDamageIsTheErrorReported() {
+        var limits = ReadLimits()
+        limits.maxSamplesPerChannel = 3
+        var generator = HostileSampleLists(state: 9)
+        for _ in 0..<150 {
+            var bytes = Array(generator.payload().utf8)
+            bytes.insert(UInt8(ascii: "]"), at: bytes.count - 1 - generator.next(bytes.count / 3))
+            guard Self.agree(bytes, limits: limits, chunks: [11, 4096]) else { return }
+        }
+    }
+
+    /// A long ride through two threads, cut into chunks of every kind of size: the same columns as one.
+    @Test func aLongPayloadReadsTheSameInTwoThreads() {
+        var generator = HostileSampleLists(state: 3)
+        let samples = (0..<30_000).map { generator.sample($0, valueKey: "watts", coordinate: false) }
+        let text = #"{"data":[{"metadata":{},"power_data":{"power_samples":["# + samples.joined(separator: ",") + "]}}]}"
+        let bytes = Array(text.utf8)
+        #expect(Self.agree(bytes, chunks: [1 << 16, 1000, 77]))
+        let lines = DecodedTranscript.read(bytes, chunk: 1 << 16, limits: ReadLimits(), inC: true, threads: 2)
+        #expect(lines.count == 3 && lines[1].contains("dropped"), "\(lines.prefix(3))")
     }
 
     /// Inside a value of the wrong shape the path names its key, not a key skipped earlier elsewhere.

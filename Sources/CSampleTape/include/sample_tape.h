@@ -51,9 +51,16 @@ typedef struct sample_tape {
     // Set once by the owner.
     const yajl_callbacks *forward;
     void *forward_context;
+    /// The Swift object that stores the records.
+    void *owner;
     yajl_handle handle;
-    /// Stores the tape's records; returns 0 to stop the parse (the router keeps the error).
+    /// Called when the tape holds `flush_bytes` after a sample, and when a list ends (`active` is
+    /// then 0): stores the records or hands them on; returns 0 to stop the parse (the router keeps
+    /// the error).
     int (*flush)(struct sample_tape *tape);
+    size_t flush_bytes;
+    /// Numbers and timestamps are parsed here; 0 leaves every value as text (for a storing thread).
+    int parses_values;
     /// A container inside the list went deeper than `max_depth`; returns 0.
     int (*depth_exceeded)(struct sample_tape *tape);
     int max_depth;
@@ -97,6 +104,9 @@ const yajl_callbacks *sample_tape_callbacks(void);
 const yajl_callbacks *sample_tape_no_op_callbacks(void);
 
 void sample_tape_init(sample_tape *tape);
+/// Memory for records (`free`d by sample_tape_destroy when it is the tape's, else by sample_tape_release).
+uint8_t *sample_tape_buffer(size_t capacity);
+void sample_tape_release(uint8_t *buffer);
 void sample_tape_destroy(sample_tape *tape);
 /// The router met a sample list of `channel` at nesting `depth`: the following events are read here
 /// until the list closes.
