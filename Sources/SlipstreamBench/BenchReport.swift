@@ -16,10 +16,15 @@ public struct BenchInput: Sendable {
     /// The stage's result, when it was measured (it ran, and applies to this input).
     func result(_ stage: BenchStage) -> StageResult? { results.first { $0.stage == stage && $0.isMeasured } }
 
-    /// Throughput of `stage` divided by that of `reference`, when both ran.
+    /// Throughput of `stage` divided by that of `reference`, when both ran: the median of the
+    /// rounds' ratios when they ran in the same rounds, else the ratio of the medians.
     public func ratio(_ stage: BenchStage, to reference: BenchStage) -> Double? {
         guard let a = result(stage), let b = result(reference) else { return nil }
-        return b.medianSeconds / a.medianSeconds
+        let sameRounds = a.seconds.count == b.seconds.count && stage != .jsonDecoder && reference != .jsonDecoder
+        guard sameRounds else { return b.medianSeconds / a.medianSeconds }
+        let ratios = zip(b.seconds, a.seconds).map { $0 / $1 }.sorted()
+        let middle = ratios.count / 2
+        return ratios.count % 2 == 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2
     }
 }
 

@@ -76,33 +76,37 @@ public struct BenchRunner: Sendable {
         return head.prefix(count).withUnsafeBytes { InputFormat.detect($0, isComplete: true) }
     }
 
-    /// Runs `stages` on `path`, each `iterations` times after one warm-up pass. A FIT file runs the
-    /// stages that read any input (columns, summarize); the JSON-only ones say they do not apply.
+    /// Runs `stages` on `path` in rounds: one warm-up round, then `iterations` rounds, each running
+    /// every stage once in turn, so that the machine's drift in speed reaches every stage alike (the
+    /// ratios are taken round by round). A FIT file runs the stages that read any input (columns,
+    /// summarize); the JSON-only ones say they do not apply.
     func run(path: String, stages: [BenchStage]) -> [StageResult] {
-        var results: [StageResult] = []
         let isFIT = Self.format(of: path) == .fit
-        for stage in stages {
-            if isFIT && (stage == .yajlNoOp || stage == .jsonDecoder || stage == .summarizeTwoThreads) {
-                results.append(
-                    StageResult(stage: stage, seconds: [], bytes: 0, samples: 0, activities: 0, notApplicable: "a JSON stage; this is a FIT file"))
-                continue
-            }
-            ProcessMemory.resetPeak()
+        var results = stages.map { stage in
             var result = StageResult(stage: stage, seconds: [], bytes: 0, samples: 0, activities: 0)
-            do {
-                _ = try stage.run(path: path)  // warm-up: page cache, allocator
-                for _ in 0..<iterations {
+            if isFIT && (stage == .yajlNoOp || stage == .jsonDecoder || stage == .summarizeTwoThreads) {
+                result.notApplicable = "a JSON stage; this is a FIT file"
+            }
+            return result
+        }
+        for round in 0...iterations {  // round 0 warms up: page cache, allocator
+            for index in results.indices where results[index].notApplicable == nil && results[index].failure == nil {
+                ProcessMemory.resetPeak()
+                do {
                     let clock = ContinuousClock()
                     var outcome = (bytes: 0, samples: 0, activities: 0)
-                    let elapsed = try clock.measure { outcome = try stage.run(path: path) }
-                    result.seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-                    (result.bytes, result.samples, result.activities) = outcome
+                    let elapsed = try clock.measure { outcome = try results[index].stage.run(path: path) }
+                    if round > 0 {
+                        results[index].seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                        (results[index].bytes, results[index].samples, results[index].activities) = outcome
+                    }
+                } catch {
+                    results[index].failure = "\(error)"
                 }
-            } catch {
-                result.failure = "\(error)"
+                if let peak = ProcessMemory.peakResidentBytes() {
+                    results[index].peakResidentBytes = max(results[index].peakResidentBytes ?? 0, peak)
+                }
             }
-            result.peakResidentBytes = ProcessMemory.peakResidentBytes()
-            results.append(result)
         }
         return results
     }

@@ -15,6 +15,22 @@ struct SlipstreamCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Summarize.self, Batch.self, Columns.self, Convert.self, Generate.self, Bench.self, Serve.self, Developers.self, Deliveries.self, Webhooks.self]
     )
+
+    /// ArgumentParser's own `main`, on the main thread. Its default runs a synchronous command
+    /// (summarize, batch, ...) on a worker of the global pool, where the command's waits held one
+    /// of the two workers a 2-core machine has: `batch --jobs 2` parsed on one core (1.0x).
+    @MainActor static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 extension SummaryOptions.Zeros: ExpressibleByArgument {}
@@ -171,8 +187,9 @@ struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Measure throughput and memory: yajl no-op parse, columns, summarize and JSONDecoder on the same bytes.",
         discussion: """
-            Each stage reads the file from the start, once to warm up and then --iterations times; the table \
-            gives the median. With no FILE, a payload is generated (--seconds, --activities) into a temporary file. \
+            The stages take turns: a warm-up round, then --iterations rounds in which each stage reads the \
+            file from the start once, so that a drift in the machine's speed reaches all of them alike. The \
+            table gives the median; the ratio to the no-op parse is the median of the rounds' ratios. With no FILE, a payload is generated (--seconds, --activities) into a temporary file. \
             Directories, archives and gzip files are read as by `summarize`: each payload they hold is \
             decompressed to a temporary file first, so that decompression is not timed.
             """)

@@ -58,6 +58,7 @@ func slug(_ stage: BenchStage) -> String {
     case .yajlNoOp: "yajl_noop"
     case .columns: "columns"
     case .summarize: "summarize"
+    case .summarizeTwoThreads: "summarize_2threads"
     case .jsonDecoder: "jsondecoder"
     }
 }
