@@ -39,20 +39,23 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-/// The C tape and the router's own reading of sample lists must agree on every input: the same
-/// samples (bit for bit), counts, problems and error (offset, line, column, path).
+/// The C tape (in one thread and in two) and the router's own reading of sample lists must agree on
+/// every input: the same samples (bit for bit), counts, problems and error (offset, line, column, path).
 func compareSampleReaders(_ bytes: [UInt8], chunkSize: Int, limits: ReadLimits) {
     let tape = Transcript.read(bytes, chunkSize: chunkSize, limits: limits, inC: true)
     let reference = Transcript.read(bytes, chunkSize: chunkSize, limits: limits, inC: false)
     if tape != reference { fatalError("the C tape and the Swift reader disagree:\n\(tape)\n\(reference)") }
+    guard chunkSize > 8 else { return }  // a hand-over per byte or two would only slow the run
+    let twoThreads = Transcript.read(bytes, chunkSize: chunkSize, limits: limits, inC: true, threads: 2)
+    if twoThreads != reference { fatalError("the C tape in two threads and the Swift reader disagree:\n\(twoThreads)\n\(reference)") }
 }
 
 final class Transcript: DecodedActivitySink {
     var lines: [String] = []
 
-    static func read(_ bytes: [UInt8], chunkSize: Int, limits: ReadLimits, inC: Bool) -> [String] {
+    static func read(_ bytes: [UInt8], chunkSize: Int, limits: ReadLimits, inC: Bool, threads: Int = 1) -> [String] {
         let transcript = Transcript()
-        let decoder = TerraJSONDecoder(sink: transcript, source: "fuzz", limits: limits, readsSamplesInC: inC)
+        let decoder = TerraJSONDecoder(sink: transcript, source: "fuzz", limits: limits, readsSamplesInC: inC, parseThreads: threads)
         do {
             for start in stride(from: 0, to: bytes.count, by: chunkSize) {
                 let chunk = bytes[start..<min(bytes.count, start + chunkSize)]
