@@ -59,7 +59,7 @@ struct InputOptions: ParsableArguments {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Threads per JSON payload: 1, or 2 to store its samples in a second thread while yajl parses on (default: 1).",
+            "Threads per JSON payload: 1, or 2 to store its samples in a second thread while yajl parses on.",
             discussion: "For one large payload on a machine with a core to spare; with several payloads, --jobs uses the cores better."))
     var parseThreads: Int = 1
 
