@@ -16,11 +16,12 @@ static void ensure(sample_tape *tape, size_t more) {
 }
 
 static inline void put(sample_tape *tape, int op, const void *payload, size_t length) {
-    ensure(tape, 4 + length);
-    uint32_t header = (uint32_t)(length << 8) | (uint32_t)op;
-    memcpy(tape->bytes + tape->used, &header, 4);
-    if (length) memcpy(tape->bytes + tape->used + 4, payload, length);
-    tape->used += 4 + length;
+    ensure(tape, 8 + length);
+    // 64 bits: a token can be longer than 16 MiB (--max-token-bytes is checked after each chunk).
+    uint64_t header = ((uint64_t)length << 8) | (uint64_t)op;
+    memcpy(tape->bytes + tape->used, &header, 8);
+    if (length) memcpy(tape->bytes + tape->used + 8, payload, length);
+    tape->used += 8 + length;
 }
 
 static inline int equal(const unsigned char *key, size_t length, const char *literal, size_t literal_length) {

@@ -166,11 +166,11 @@ extension PayloadRouter {
         let bytes = UnsafeRawBufferPointer(start: buffer.bytes, count: buffer.used)
         var position = 0
         while position < bytes.count {
-            let header = bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self)
+            let header = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
             let length = Int(header >> 8)
-            let text = UnsafeRawBufferPointer(rebasing: bytes[(position + 4)..<(position + 4 + length)])
-            position += 4 + length
-            let op = header & 0xFF
+            let text = UnsafeRawBufferPointer(rebasing: bytes[(position + 8)..<(position + 8 + length)])
+            position += 8 + length
+            let op = UInt32(header & 0xFF)
             if op & UInt32(SAMPLE_TAPE_PARSED) != 0 {
                 let value = text.loadUnaligned(as: UInt64.self)
                 switch sample_tape_op(rawValue: op & ~UInt32(SAMPLE_TAPE_PARSED)) {

@@ -220,6 +220,21 @@ extension String {
         #expect(lines.count == 3 && lines[1].contains("dropped"), "\(lines.prefix(3))")
     }
 
+    /// A value longer than 16 MiB (a token may pass --max-token-bytes by up to a chunk) is read whole.
+    @Test func aValueLongerThan16MiBReadsTheSame() {
+        var limits = ReadLimits()
+        limits.maxTokenBytes = 32 << 20
+        let time = "\"2024-05-04T07:30:00." + String(repeating: "1", count: (16 << 20) + 10) + "Z\""
+        let text = #"{"data":[{"power_data":{"power_samples":[{"timestamp":"# + time
+            + #","watts":5},{"timestamp":"2024-05-04T07:30:02Z","watts":7}]}}]}"#
+        let bytes = Array(text.utf8)
+        let tape = DecodedTranscript.read(bytes, chunk: 1 << 20, limits: limits, inC: true)
+        #expect(tape == DecodedTranscript.read(bytes, chunk: 1 << 20, limits: limits, inC: false))
+        #expect(tape == DecodedTranscript.read(bytes, chunk: 1 << 20, limits: limits, inC: true, threads: 2))
+        // A fraction of more than 9 digits is no timestamp: the first sample has no time.
+        #expect(tape.count == 3 && tape[1].contains("times [1714807802000000]") && tape[1].contains("dropped 1"), "\(tape)")
+    }
+
     /// Inside a value of the wrong shape the path names its key, not a key skipped earlier elsewhere.
     @Test func aPathInsideAMisshapenValueNamesItsKey() {
         var limits = ReadLimits()

@@ -3,7 +3,7 @@
 // the events are read here, and each sample becomes one record on a tape of bytes that the router
 // stores in a loop (`flush`), so no event of a sample crosses into Swift.
 //
-// Tape entries: a 32-bit header (length << 8 | op), then `length` bytes (unaligned): values parsed
+// Tape entries: a 64-bit header (length << 8 | op), then `length` bytes (unaligned): values parsed
 // here, or text copied (yajl's pointers are valid only during a callback).
 
 #ifndef SAMPLE_TAPE_H
