@@ -284,6 +284,10 @@ func json(_ line: Substring) throws -> [String: Any] {
         let two = try run(["summarize", "--parse-threads", "2"], stdin: cut)
         #expect(one.status == 65 && two.status == 65)
         #expect(two.stderr == one.stderr && one.stderr.contains("_samples["), "\(one.stderr)")
+        // More threads than cores: every worker's storing thread is a thread of its own.
+        let batchOne = try run(["batch", "-q", "--jobs", "1", example, example, example, example])
+        let batchMany = try run(["batch", "-q", "--jobs", "4", "--parse-threads", "2", example, example, example, example])
+        #expect(batchOne.status == 0 && batchMany.status == 0 && batchMany.stdout == batchOne.stdout)
         let three = try run(["summarize", "--parse-threads", "3", example])
         #expect(three.status == 64 && three.stderr.contains("--parse-threads must be 1 or 2, not 3"))
     }
