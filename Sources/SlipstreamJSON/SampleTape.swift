@@ -94,25 +94,26 @@ final class SampleTape {
         return reportFull(storer)
     }
 
-    private func storeInPlace() -> Bool {
-        guard pointer.pointee.used > 0 else { return true }
-        let buffer = TapeBuffer(
+    /// The records written since the last call, as a buffer; the tape starts over in the same memory.
+    private func takeRecords() -> TapeBuffer? {
+        guard pointer.pointee.used > 0 else { return nil }
+        defer { pointer.pointee.used = 0 }
+        return TapeBuffer(
             bytes: pointer.pointee.bytes, used: pointer.pointee.used, capacity: pointer.pointee.capacity,
             channel: Int(pointer.pointee.channel))
-        pointer.pointee.used = 0
-        guard let full = router.storeTape(buffer) else { return true }
+    }
+
+    private func storeInPlace() -> Bool {
+        guard let records = takeRecords(), let full = router.storeTape(records) else { return true }
         return stop(at: full)
     }
 
+    /// Gives the records to the storer; the tape goes on in an empty buffer it gives back.
     private func handOver(to storer: TapeStorer) {
-        guard pointer.pointee.used > 0 else { return }
-        let buffer = TapeBuffer(
-            bytes: pointer.pointee.bytes, used: pointer.pointee.used, capacity: pointer.pointee.capacity,
-            channel: Int(pointer.pointee.channel))
-        let fresh = storer.exchange(buffer)
+        guard let records = takeRecords() else { return }
+        let fresh = storer.exchange(records)
         pointer.pointee.bytes = fresh.bytes
         pointer.pointee.capacity = fresh.capacity
-        pointer.pointee.used = 0
     }
 
     private func reportFull(_ storer: TapeStorer) -> Bool {
@@ -137,7 +138,7 @@ final class SampleTape {
                 _ = stop(at: full)
                 return
             }
-        } else if pointer.pointee.used > 0, !storeInPlace() {
+        } else if !storeInPlace() {
             return
         }
         pointer.pointee.active = 0
