@@ -14,7 +14,7 @@ public enum Summarizer {
     ) -> ActivitySummary {
         var summary = ActivitySummary()
         // Each channel's weights once: the means, the zones, timer time and speeds all use them.
-        let weights = Channel.allCases.map { Metrics.sampleWeights(columns[$0], end: endTime, timerEnd: timerEnd) }
+        let weights = Channel.allCases.map { Metrics.sampleWeights(columns[$0], start: startTime, end: endTime, timerEnd: timerEnd) }
         func statistics(_ channel: Channel, excludingZeros: Bool = false) -> ChannelStatistics {
             Self.statistics(columns[channel], excludingZeros: excludingZeros, weights: weights[channel.rawValue])
         }

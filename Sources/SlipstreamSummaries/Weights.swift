@@ -4,7 +4,9 @@
 // timer axis (`timer_duration_seconds`) when every sample has one, else on timestamps. The last
 // sample weighs the median interval, but never past the activity's end time (so that timer time
 // cannot exceed elapsed time); a channel of one sample weighs 0 and its mean is its value.
-// Intervals that go backwards weigh 0.
+// Intervals that go backwards weigh 0. Samples outside the activity's start and end times are kept
+// (counted, shown, in the maxima) but weigh only the part of their interval inside them: the
+// activity is what its start and end times say (a FIT device's own frame).
 //
 //     bpm    100  110  120  130          times 0 s, 10 s, 20 s, 50 s
 //     weight  10   10   30   10          (last = median of 10, 10, 30)
@@ -16,11 +18,15 @@ extension Metrics {
     /// Per-sample weights in seconds on the column's axis: the interval to the next sample
     /// (backwards intervals weigh 0), the last sample the median interval, a single sample 0.
     /// - Parameters:
-    ///   - end: the activity's end (UTC epoch microseconds), when known: the last sample weighs no
-    ///     more than the time from it to the end.
+    ///   - start: the activity's start (UTC epoch microseconds), when known: a sample's interval
+    ///     weighs only from the start on.
+    ///   - end: the activity's end, when known: a sample's interval weighs only up to the end (the
+    ///     last sample: no more than the time from it to the end).
     ///   - timerEnd: the timer's value at the end, when known: on the timer axis, the last sample
     ///     weighs no more than the timer ran after it.
-    public static func sampleWeights(_ column: SampleColumn, end: Int64? = nil, timerEnd: Double? = nil) -> ContiguousArray<Double> {
+    public static func sampleWeights(
+        _ column: SampleColumn, start: Int64? = nil, end: Int64? = nil, timerEnd: Double? = nil
+    ) -> ContiguousArray<Double> {
         let n = column.count
         var weights = ContiguousArray<Double>()
         guard n > 0 else { return weights }
@@ -32,7 +38,20 @@ extension Metrics {
         if let end { last = min(last, max(0, Double(end - column.times[n - 1]) / 1e6)) }
         if let timerEnd, column.usesTimerAxis { last = min(last, max(0, timerEnd - column.timers[n - 1])) }
         weights.append(last)
+        let times = column.times
+        if let end, times[n - 1] > end { clip(&weights, times) { from, to in min(to, end) - from } }
+        if let start, times[0] < start { clip(&weights, times) { from, to in to - max(from, start) } }
         return weights
+    }
+
+    /// Caps each sample's weight at the part of its interval (to the next sample; the last sample's
+    /// own) that lies in the activity, `inside(from, to)` microseconds.
+    private static func clip(_ weights: inout ContiguousArray<Double>, _ times: ContiguousArray<Int64>, inside: (Int64, Int64) -> Int64) {
+        let n = times.count
+        for i in 0..<n {
+            let to = i + 1 < n ? times[i + 1] : times[i] + Int64(weights[i] * 1e6)
+            weights[i] = min(weights[i], max(0, Double(inside(times[i], to)) / 1e6))
+        }
     }
 }
 
