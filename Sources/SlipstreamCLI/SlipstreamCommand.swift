@@ -157,14 +157,25 @@ struct Generate: ParsableCommand {
     @Option(help: "json: a Terra webhook payload; fit: a FIT recording as a head unit writes it (compressed timestamps, timer pauses, one session per activity).")
     var format: Format = .json
 
+    @Flag(help: "FIT: the sessions before the records, each timestamped at its start (as current Garmin watches write them).")
+    var summaryFirst = false
+
+    @Flag(help: "FIT: the first activity's heart rate stored by a strap (as in a swim): its records carry none, and two FIT files of hr messages follow, chained.")
+    var strapHeartRate = false
+
     func validate() throws {
         guard seconds >= 0 else { throw ValidationError("--seconds must be 0 or more, not \(seconds)") }
         guard activities >= 0 else { throw ValidationError("--activities must be 0 or more, not \(activities)") }
+        guard format == .fit || !(summaryFirst || strapHeartRate) else {
+            throw ValidationError("--summary-first and --strap-heart-rate are for --format fit")
+        }
     }
 
     func run() throws {
         let sink = FileSink()
-        let options = GeneratorOptions(seconds: seconds, activities: activities, seed: seed, pretty: pretty)
+        var options = GeneratorOptions(seconds: seconds, activities: activities, seed: seed, pretty: pretty)
+        options.summaryFirst = summaryFirst
+        options.strapHeartRate = strapHeartRate
         do {
             switch format {
             case .json: try PayloadGenerator.generate(options) { try sink.write($0) }

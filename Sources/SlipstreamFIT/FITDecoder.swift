@@ -10,30 +10,36 @@ import SlipstreamCore
 /// Decodes FIT recordings (Garmin's Flexible and Interoperable Data Transfer protocol): activity
 /// files from Xoss, Garmin, Wahoo, COROS, Bryton heads and the apps that write the format.
 public final class FITDecoder: ActivityDecoder {
-    private unowned let sink: any DecodedActivitySink
-    private let source: String
-    private let limits: ReadLimits
+    unowned let sink: any DecodedActivitySink
+    let source: String
+    let limits: ReadLimits
     private let checksCRC: Bool
 
     private enum State { case header, records, fileCRC }
     private var state = State.header
     /// Bytes not yet consumed, from absolute offset `base`; `position` is the next one to read.
-    private var pending: [UInt8] = []
-    private var base = 0
+    var pending: [UInt8] = []
+    var base = 0
     private var position = 0
     public private(set) var bytesFed = 0
     public private(set) var payloadsBegun = 0
-    private var filesEnded = 0
-    /// The current file failed its CRC: nothing of it is handed on (its bytes may be damaged anywhere).
-    private var failedCRC = false
+    var filesEnded = 0
+    /// The files read so far, as recordings: a file continues the activity before it, or begins one.
+    var chain = FITChain()
+    var fileStart = 0
+    /// The current file is no activity (a settings file...): its messages are passed over, and this
+    /// is the error if the input holds no activity at all.
+    var passedOver: (error: SlipstreamError, what: String)?
+    var firstPassedOver: SlipstreamError?
+    var activitiesHandedOn = 0
 
     // The file being read.
     private var crc = FITCRC()
-    private var dataEnd = 0
+    var dataEnd = 0
     private var definitions = [FITDefinition?](repeating: nil, count: 16)
     private var lastTimestamp: Int64 = 0
     private var messages = 0
-    private var recording = FITRecording()
+    var recording = FITRecording()
 
     /// - Parameters:
     ///   - sink: receives the activities, when each file has ended (its sessions come last); not
@@ -64,10 +70,14 @@ public final class FITDecoder: ActivityDecoder {
         switch state {
         case .header where left == 0:
             if payloadsBegun == 0 { throw failure("empty input: expected a FIT file", at: base + position) }
+            try handOn(chain.close(), complete: true)
+            if activitiesHandedOn == 0, let firstPassedOver { throw firstPassedOver }
         case .header:
+            try handOn(chain.close())
             throw failure("a FIT header cut short: \(left) of its bytes", at: base + position)
         case .records, .fileCRC:
-            try handOnDecoded()
+            try endFile()
+            try handOn(chain.close())
             let missing = dataEnd + 2 - (base + pending.count)
             throw failure(
                 "the file ends early: \(missing) bytes of the FIT file are missing (its records and CRC end at byte \(dataEnd + 2))",
@@ -78,15 +88,16 @@ public final class FITDecoder: ActivityDecoder {
     // MARK: - The byte stream
 
     private var available: Int { pending.count - position }
-    private var offset: Int { base + position }
+    var offset: Int { base + position }
 
     private func decode() throws(SlipstreamError) {
         do {
             while try step() {}
         } catch {
-            // What was decoded before damage at a known place is kept; a file that is no activity,
-            // or whose CRC says it is damaged somewhere, gives nothing.
-            if error.kind != .notActivityPayload && !failedCRC { try handOnDecoded() }
+            // What was decoded before damage at a known place is kept; a file whose header CRC
+            // fails gives nothing (its size may be wrong), one whose file CRC fails its whole records.
+            if state != .header { try endFile() }
+            try handOn(chain.close())
             state = .header
             throw error
         }
@@ -126,17 +137,20 @@ public final class FITDecoder: ActivityDecoder {
             var computed = FITCRC()
             computed.update(header.prefix(12))
             if stored != 0 && stored != computed.value {
-                failedCRC = true
                 throw failure("header CRC 0x\(hex(stored)) does not match its bytes' 0x\(hex(computed.value)) (the check can be turned off to read it anyway)", at: offset + 12)
             }
         }
         crc = FITCRC()
         crc.update(header)
+        fileStart = offset
         dataEnd = offset + size + dataSize
         definitions = Array(repeating: nil, count: 16)
         lastTimestamp = 0
         messages = 0
         recording = FITRecording()
+        recording.heartRates = chain.heartRateState
+        recording.payload = payloadsBegun
+        passedOver = nil
         payloadsBegun += 1
         position += size
         state = .records
@@ -147,13 +161,12 @@ public final class FITDecoder: ActivityDecoder {
         guard available >= 2 else { return false }
         let stored = UInt16(pending[position]) | UInt16(pending[position + 1]) << 8
         if checksCRC && stored != crc.value {
-            failedCRC = true
+            // Its records were read whole: they are kept, and the CRC reported.
             throw failure(
                 "file CRC 0x\(hex(stored)) does not match its content's 0x\(hex(crc.value)) (the check can be turned off to read it anyway)", at: offset)
         }
         position += 2
-        try handOnDecoded(complete: true)
-        filesEnded += 1
+        try endFile()
         state = .header
         return true
     }
@@ -266,6 +279,7 @@ public final class FITDecoder: ActivityDecoder {
             lastTimestamp = stamp
             time = stamp
         }
+        if passedOver != nil { return }
         switch message.definition.globalNumber {
         case FITProfile.Message.fileID:
             recording.fileType = message.integer(FITProfile.FileID.type)
@@ -274,8 +288,10 @@ public final class FITDecoder: ActivityDecoder {
             recording.serialNumber = message.integer(FITProfile.FileID.serialNumber)
             recording.timeCreated = message.integer(FITProfile.FileID.timeCreated)
             if let type = recording.fileType, type != 4 {
-                throw SlipstreamError(
-                    .notActivityPayload, "a FIT \(FITProfile.fileTypeName(type)) file, not an activity", source: source, byteOffset: start)
+                let what = "a FIT \(FITProfile.fileTypeName(type)) file"
+                let error = SlipstreamError(.notActivityPayload, "\(what), not an activity", source: source, byteOffset: start)
+                passedOver = (error, what)
+                if firstPassedOver == nil { firstPassedOver = error }
             }
         case FITProfile.Message.record:
             guard let time else {
@@ -298,59 +314,14 @@ public final class FITDecoder: ActivityDecoder {
         case FITProfile.Message.deviceInfo: recording.deviceInfo(message)
         case FITProfile.Message.activity: recording.activity(message, at: time)
         case FITProfile.Message.fieldDescription: recording.fieldDescription(message)
-        case FITProfile.Message.hr: recording.hrMessages += 1
+        case FITProfile.Message.hr:
+            try bound(recording.heartRates.messages, "hr messages in one FIT file", at: start)
+            recording.heartRates.add(message, timestamp: time)
         default: break
         }
     }
 
-    /// Hands the file's activities to the sink (at its end, or before an error: what was decoded is
-    /// kept). A `complete` file without any activity is reported; a damaged one has its error.
-    private func handOnDecoded(complete: Bool = false) throws(SlipstreamError) {
-        let recording = self.recording
-        self.recording = FITRecording()
-        let (sink, source, payload, offset) = (self.sink, self.source, payloadsBegun - 1, self.offset)
-        let count: Int
-        do {
-            count = try recording.forEachActivity(limits: limits) { (activity: inout DecodedActivity) throws(SlipstreamError) in
-                activity.jsonPath = "$"
-                activity.payload = payload
-                do {
-                    try sink.activityDecoded(&activity)
-                } catch let error as SlipstreamError {
-                    throw error
-                } catch {
-                    throw SlipstreamError(.outputFailed, "\(error)", source: source)
-                }
-            }
-        } catch {
-            // A limit met while the columns were built is located at the end of the file's records.
-            throw error.source.isEmpty ? Self.located(error, source: source, at: offset) : error
-        }
-        if count == 0 && complete {
-            let why = recording.untimedNote
-                ?? (recording.hrMessages > 0
-                    ? "the FIT file holds \(recording.hrMessages) hr messages and no session or record: heart rate a strap stored while it "
-                        + "could not send (as in a swim), sent afterwards, which Slipstream does not read yet"
-                    : "the FIT file has no session and no record with a time")
-            sink.problem(SlipstreamError(.notActivityPayload, "no activity: \(why)", source: source, byteOffset: offset))
-        }
-        do {
-            try sink.payloadEnded(user: nil, discardsActivities: false)
-        } catch let error as SlipstreamError {
-            throw error
-        } catch {
-            throw SlipstreamError(.outputFailed, "\(error)", source: source)
-        }
-    }
-
     // MARK: - Helpers
-
-    private static func located(_ error: SlipstreamError, source: String, at offset: Int) -> SlipstreamError {
-        var located = error
-        located.source = source
-        located.byteOffset = offset
-        return located
-    }
 
     @inline(never)
     private func failure(_ message: String, at byte: Int) -> SlipstreamError {

@@ -57,6 +57,8 @@ public struct FITEncoder {
         case integer(Int64)
         case float(Double)
         case string(String)
+        /// An array's bytes as they are; the field's other bytes are 0xFF (invalid).
+        case bytes([UInt8])
     }
 
     private mutating func append(_ values: [Value?], local: Int) {
@@ -69,6 +71,9 @@ public struct FITEncoder {
             case .string(let text)?:
                 let bytes = Array(text.utf8.prefix(field.size - 1))
                 records += bytes + Array(repeating: 0, count: field.size - bytes.count)
+                continue
+            case .bytes(let given)?:
+                records += given.prefix(field.size) + Array(repeating: 0xFF, count: max(0, field.size - given.count))
                 continue
             case .float(let number)?:
                 element = Self.littleEndian(type.size == 4 ? UInt64(Float(number).bitPattern) : number.bitPattern, size: type.size)

@@ -50,7 +50,7 @@ package enum FITProfile {
         package static let totalCalories: UInt8 = 11, avgSpeed: UInt8 = 14, maxSpeed: UInt8 = 15
         package static let avgHeartRate: UInt8 = 16, maxHeartRate: UInt8 = 17, avgCadence: UInt8 = 18, maxCadence: UInt8 = 19
         package static let avgPower: UInt8 = 20, maxPower: UInt8 = 21, totalAscent: UInt8 = 22, totalDescent: UInt8 = 23
-        package static let enhancedAvgSpeed: UInt8 = 124, enhancedMaxSpeed: UInt8 = 125
+        package static let poolLength: UInt8 = 44, enhancedAvgSpeed: UInt8 = 124, enhancedMaxSpeed: UInt8 = 125
     }
 
     package enum DeviceInfo {
@@ -60,8 +60,16 @@ package enum FITProfile {
 
     /// A pool swim's lengths: length_type 1 is active (swum), 0 idle (a rest at the wall).
     package enum Length {
-        package static let startTime: UInt8 = 2, totalTimerTime: UInt8 = 4, lengthType: UInt8 = 12
+        package static let startTime: UInt8 = 2, totalTimerTime: UInt8 = 4, totalStrokes: UInt8 = 5, avgSpeed: UInt8 = 6
+        package static let avgSwimmingCadence: UInt8 = 9, lengthType: UInt8 = 12
         package static let active: Int64 = 1
+    }
+
+    /// Heart rate a strap stored (HRM-Swim, HRM-Tri) and sent after the activity: beats as
+    /// (event time in 1/1024 s, filtered bpm); a message with a timestamp anchors the event times.
+    package enum HeartRate {
+        package static let fractionalTimestamp: UInt8 = 0, time256: UInt8 = 1, filteredBPM: UInt8 = 6
+        package static let eventTimestamp: UInt8 = 9, eventTimestamp12: UInt8 = 10
     }
 
     package enum Activity {

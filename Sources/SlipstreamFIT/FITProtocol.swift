@@ -171,6 +171,20 @@ struct FITMessage {
         return String(validating: raw, as: UTF8.self)
     }
 
+    /// An array field's elements as integers (nil for an invalid element); empty when the field is
+    /// absent or not of an integer type.
+    func integers(_ number: UInt8) -> [Int64?] {
+        guard let field = definition.field(number), field.type.kind != .float, field.type.kind != .string,
+            field.size % field.type.size == 0
+        else { return [] }
+        let size = field.type.size
+        return (0..<(field.size / size)).map { element in
+            let one = FITFieldDefinition(number: 0, size: size, type: field.type, offset: field.offset + element * size)
+            let shape = FITDefinition(globalNumber: 0, bigEndian: definition.bigEndian, fields: [one], developerFields: [], size: definition.size)
+            return FITMessage(definition: shape, bytes: bytes).integer(0)
+        }
+    }
+
     /// A field's raw bytes (an array of bytes, such as compressed speed and distance).
     func rawBytes(_ number: UInt8) -> ArraySlice<UInt8>? {
         guard let field = definition.field(number) else { return nil }

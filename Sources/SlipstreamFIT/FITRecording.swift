@@ -15,15 +15,35 @@ import SlipstreamCore
 /// A session message: one activity, with the device's own totals.
 struct FITSession {
     var index: Int
+    /// start_time, else the message's timestamp less total_elapsed_time.
     var startTime: Int64?
-    var endTime: Int64?
+    /// The message's own timestamp: its end when the device writes it last, its start when first.
+    var messageTime: Int64?
+    /// total_elapsed_time and total_timer_time, seconds.
+    var elapsedSeconds: Double?
+    var timerSeconds: Double?
     var sport: Int64?
     var subSport: Int64?
+    /// A pool swim's pool length, metres.
+    var poolLength: Double?
     /// The device's totals, in Terra's units, by the summary field they fill.
     var totals: [(SummaryField, Double)] = []
 }
 
+/// A pool swim's length: when it started, whether it was swum (or a rest at the wall), its timer
+/// seconds, strokes, stroke rate (strokes/min) and speed (m/s).
+struct FITLength {
+    var start: Int64
+    var active: Bool
+    var seconds: Double
+    var strokes: Double?
+    var cadence: Double?
+    var speed: Double?
+}
+
 struct FITRecording {
+    /// The input's file (0 the first of a chain) the recording began in.
+    var payload = 0
     // file_id
     var fileType: Int64?
     var manufacturer: Int64?
@@ -59,8 +79,12 @@ struct FITRecording {
     var lastCompressedDistance: Int?
 
     var sessions: [FITSession] = []
-    /// A pool swim's lengths: when each started, whether it was swum, its timer seconds.
-    var lengths: [(start: Int64, active: Bool, seconds: Double)] = []
+    /// A pool swim's lengths, in file order.
+    var lengths: [FITLength] = []
+    /// Beats from `hr` messages, merged into the records' heart rate when the activities are built.
+    var heartRates = FITHeartRates()
+    /// What the chain's other files said (a file of `hr` messages merged, a settings file passed over).
+    var chainNotes: [String] = []
     /// Record messages with no timestamp (none of their own, none before them): they cannot be placed.
     var untimedRecords = 0
     /// Records came in time order (they do, from every device seen so far): a session's are found by bisection.
@@ -161,19 +185,21 @@ struct FITRecording {
     mutating func length(_ message: FITMessage, at time: Int64?) {
         typealias L = FITProfile.Length
         guard let start = message.integer(L.startTime) ?? time, let milliseconds = message.number(L.totalTimerTime) else { return }
-        lengths.append((start, message.integer(L.lengthType) == L.active, milliseconds / 1000))
+        lengths.append(
+            FITLength(
+                start: start, active: message.integer(L.lengthType) == L.active, seconds: milliseconds / 1000,
+                strokes: message.number(L.totalStrokes), cadence: message.number(L.avgSwimmingCadence),
+                speed: message.number(L.avgSpeed).map { $0 / 1000 }))
     }
 
     mutating func session(_ message: FITMessage, at time: Int64?) {
         typealias S = FITProfile.Session
         var session = FITSession(index: sessions.count)
-        session.startTime = message.integer(S.startTime)
-        // The session message's own timestamp is its end. Its start is the earlier of start_time and
-        // end - total_elapsed_time: a start_time can be later than the first record (a race's
-        // official start), and elapsed time shorter than the span (stretches left out of it).
-        let elapsed = message.number(S.totalElapsedTime).map { Int64(($0 / 1000).rounded(.up)) }
-        session.endTime = time ?? session.startTime.flatMap { start in elapsed.map { start + $0 } }
-        if let end = session.endTime, let elapsed, let start = session.startTime { session.startTime = min(start, end - elapsed) }
+        session.messageTime = time
+        session.elapsedSeconds = message.number(S.totalElapsedTime).map { $0 / 1000 }
+        session.timerSeconds = message.number(S.totalTimerTime).map { $0 / 1000 }
+        session.startTime = message.integer(S.startTime) ?? time.flatMap { end in session.elapsedSeconds.map { end - Int64($0.rounded(.up)) } }
+        session.poolLength = message.number(S.poolLength).map { $0 / 100 }
         session.sport = message.integer(S.sport)
         session.subSport = message.integer(S.subSport)
         func total(_ field: SummaryField, _ value: Double?) { if let value { session.totals.append((field, value)) } }
@@ -259,9 +285,6 @@ struct FITRecording {
             if let field = known[name] { developerRecordFields[key] = (field, type, scale == 0 ? 1 : scale, offset) }
         }
     }
-
-    /// `hr` messages: read by no rule yet, named when they are all a FIT file holds.
-    var hrMessages = 0
 
     /// What to say of records that could not be placed in time, if any.
     var untimedNote: String? {

@@ -22,6 +22,12 @@ public struct GeneratorOptions: Sendable {
     public var activities: Int
     public var seed: UInt64
     public var pretty: Bool
+    /// FIT: the sessions written before the records, their timestamp their start (as current
+    /// Garmin watches write them).
+    public var summaryFirst = false
+    /// FIT: the first session's heart rate stored by a strap, as under water: its records carry
+    /// none, and it follows as chained FIT files of `hr` messages.
+    public var strapHeartRate = false
 
     public init(seconds: Int = 3600, activities: Int = 1, seed: UInt64 = 1, pretty: Bool = false) {
         self.seconds = seconds

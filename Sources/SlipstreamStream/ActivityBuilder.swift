@@ -16,7 +16,11 @@ struct ActivityBuilder {
             activity.columns, startTime: activity.startTime, endTime: activity.endTime, options: options,
             payloadMaxHeartRate: payloadMaxHeartRate(activity), timerEnd: activity.timerAtEnd,
             movingSeconds: activity.movingSeconds, activityType: Self.activityType(activity.metadata))
-        summary.notes = activity.notes + summary.notes
+        let provider = activity.providerValues.compactMap { field, value in
+            value.bytes.withUnsafeBytes { NumberParser.parse($0) }.map { (field: field, value: $0) }
+        }
+        let contradictions = Summarizer.contradictions(provider: provider, summary: summary, columns: activity.columns)
+        summary.notes = activity.notes + summary.notes + contradictions
         return ActivityRecord(activity, summary: summary)
     }
 
