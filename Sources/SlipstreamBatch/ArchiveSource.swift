@@ -50,15 +50,28 @@ public final class ArchiveReader: ByteSource {
     /// The archive cannot be read past a damage: no more members.
     private var exhausted = false
 
-    /// Opens `path` as an archive or as one compressed stream.
-    public init(path: String, layout: ArchiveLayout) throws(SlipstreamError) {
+    /// Opens `path` as an archive or as one compressed stream; `compression`: what its first bytes
+    /// said it is compressed with (gzip, zstd...), so that a stream too short to be one is damage.
+    public init(path: String, layout: ArchiveLayout, compression: InputFormat? = nil) throws(SlipstreamError) {
         name = path
         fileBytes = FileSystem.size(of: path)
         handle = Self.makeHandle(layout)
         guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
-            // deinit frees the handle.
-            throw SlipstreamError(.inputUnreadable, "cannot open: \(Self.errorText(handle))", source: path)
+            // deinit frees the handle. A file that opens but does not decompress is damaged.
+            guard let fileBytes else { throw SlipstreamError(.inputUnreadable, "cannot open: \(Self.errorText(handle))", source: path) }
+            throw SlipstreamError(.damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: path, byteOffset: fileBytes)
         }
+        try checkDecompresses(compression)
+    }
+
+    /// A stream whose magic says it is compressed, but which libarchive could not take as such: cut
+    /// within its header.
+    private func checkDecompresses(_ compression: InputFormat?) throws(SlipstreamError) {
+        guard let compression, compression != .tar, compression != .zip, archive_filter_code(handle, 0) == ARCHIVE_FILTER_NONE else { return }
+        let size = fileBytes ?? input?.bytesRead ?? 0
+        throw SlipstreamError(
+            .damagedArchive, "cannot decompress: a \(compression.rawValue) stream cut within its header (\(size) bytes)", source: name,
+            byteOffset: size)
     }
 
     /// Decompresses the bytes of `source` (a gzip or zstd stream) as they are read.
@@ -68,7 +81,7 @@ public final class ArchiveReader: ByteSource {
 
     /// Reads an archive or a compressed stream from `source` (standard input, a pipe, an archive
     /// member) as its bytes are read.
-    public init(reading source: some ByteSource, name: String, layout: ArchiveLayout) throws(SlipstreamError) {
+    public init(reading source: some ByteSource, name: String, layout: ArchiveLayout, compression: InputFormat? = nil) throws(SlipstreamError) {
         self.name = name
         fileBytes = nil
         handle = Self.makeHandle(layout)
@@ -76,8 +89,10 @@ public final class ArchiveReader: ByteSource {
         self.input = input
         let context = Unmanaged.passUnretained(input).toOpaque()
         guard archive_read_open(handle, context, nil, nestedRead, nil) == ARCHIVE_OK else {
-            throw input.failure ?? SlipstreamError(.damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: name)
+            throw input.failure
+                ?? SlipstreamError(.damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: name, byteOffset: input.bytesRead)
         }
+        try checkDecompresses(compression)
     }
 
     deinit { archive_read_free(handle) }
@@ -104,7 +119,7 @@ public final class ArchiveReader: ByteSource {
     }
 
     private static func errorText(_ handle: OpaquePointer) -> String {
-        guard let text = archive_error_string(handle) else { return "unknown libarchive error" }
+        guard let text = archive_error_string(handle) else { return "the compressed data is damaged or cut short" }
         return String(cString: text)
     }
 
@@ -177,9 +192,12 @@ public final class ArchiveReader: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
         let count = archive_read_data(handle, buffer.baseAddress, buffer.count)
         guard count >= 0 else {
-            let member = input == nil && !entryPath.isEmpty ? "\(name)!\(entryPath)" : name
+            // Located by the compressed byte where decompressing broke; a member also by its own bytes.
+            let single = isSingleStream
+            let member = !single && input == nil && !entryPath.isEmpty ? "\(name)!\(entryPath)" : name
+            let read = single ? "\(entryBytes) bytes decompressed before it" : "\(entryBytes) bytes of \(entryPath) read before it"
             let error = input?.failure ?? SlipstreamError(
-                .damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: member, byteOffset: entryBytes)
+                .damagedArchive, "cannot decompress: \(Self.errorText(handle)) (\(read))", source: member, byteOffset: compressedBytesRead)
             throw probeNextEntry(after: error)
         }
         entryBytes += count
@@ -192,6 +210,8 @@ private final class NestedInput {
     var source: any ByteSource
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
     var failure: SlipstreamError?
+    /// Compressed bytes handed to libarchive so far.
+    var bytesRead = 0
 
     init(_ source: some ByteSource) { self.source = source }
     deinit { buffer.deallocate() }
@@ -203,6 +223,7 @@ private func nestedRead(
     let input = Unmanaged<NestedInput>.fromOpaque(context!).takeUnretainedValue()
     do {
         let count = try input.source.read(into: input.buffer)
+        input.bytesRead += count
         out?.pointee = UnsafeRawPointer(input.buffer.baseAddress)
         return la_ssize_t(count)
     } catch {

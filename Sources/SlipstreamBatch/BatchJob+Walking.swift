@@ -85,8 +85,8 @@ extension BatchJob {
         case .gzip, .zstd, .bzip2, .xz, .zip, .tar:
             do {
                 let archive = reopens
-                    ? try ArchiveReader(path: path, layout: .any)
-                    : try ArchiveReader(reading: PrefixedSource(head, then: file), name: name, layout: .any)
+                    ? try ArchiveReader(path: path, layout: .any, compression: format)
+                    : try ArchiveReader(reading: PrefixedSource(head, then: file), name: name, layout: .any, compression: format)
                 readArchive(archive, name: name, reopenable: reopens ? path : nil, state)
             } catch {
                 state.submitFailure(error, source: name)

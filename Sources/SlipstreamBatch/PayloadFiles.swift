@@ -43,7 +43,7 @@ public enum PayloadFiles {
         case .json, .fit, .binary:  // binary: the stream says what it looks like
             files.append(File(path: path, name: path, isTemporary: false))
         case .gzip, .zstd, .bzip2, .xz, .zip, .tar:
-            let archive = try ArchiveReader(path: path, layout: .any)
+            let archive = try ArchiveReader(path: path, layout: .any, compression: format)
             while let entry = try archive.nextEntry() {
                 let single = archive.isSingleStream
                 guard single || (entry.isRegularFile && BatchJob.NameKind(entry.path) == .json) else { continue }
