@@ -25,3 +25,8 @@ trap 'rm -f "$generated"' EXIT
 "$venv/bin/python" scripts/check-service.py --slipstream "$bin" --postgres "$SLIPSTREAM_TEST_POSTGRES" --schemathesis "$venv/bin/st"
 
 "$venv/bin/python" scripts/check-fit.py "$bin" "$generated" Tests/SlipstreamTests/Fixtures/fit/{Activity,antfs-dump.63,compressed-speed-distance,elemnt-bolt-no-application-id-inside-developer-data-id,activity-activity-filecrc}.fit
+
+# The Spark job (integrations/spark) in local[2]: PySpark, pyarrow and pytest from PyPI and Java 17
+# from Debian, installed by scripts/ensure-spark.sh; its Parquet against `batch` over the same files.
+scripts/ensure-spark.sh
+SLIPSTREAM_BIN="$bin" .build/spark-venv/bin/python -m pytest -q -p no:cacheprovider integrations/spark/tests
