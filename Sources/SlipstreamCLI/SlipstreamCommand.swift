@@ -76,7 +76,7 @@ struct MetricOptions: ParsableArguments {
     var heartRateZones = "50,60,70,80,90"
 
     @Option(name: .customLong("elevation-hysteresis"), parsing: .unconditional, help: "Meters an altitude must move to count as gain or loss.")
-    var elevationHysteresis = 3.0
+    var elevationHysteresis = 2.0
 
     @Option(name: .customLong("ftp"), parsing: .unconditional, help: "Functional threshold power (W), for intensity factor and TSS.")
     var functionalThresholdPower: Double?

@@ -158,7 +158,7 @@ public enum FITGenerator {
             // The strap beats on after the last record (what places the last record's beats).
             if strapped, let last = heartRates.last { strap.append((clock, Int64(last))) }
             fit.data(local: 2, [.integer(clock), .integer(0), .integer(1)])  // timer stop at the session's end
-            let gainLoss = Metrics.elevationGainLoss(altitudes, hysteresis: 3) ?? (0, 0)
+            let gainLoss = Metrics.elevationGainLoss(altitudes, hysteresis: 2) ?? (0, 0)
             let pedalling = cadences.filter { $0 > 0 }
             func mean(_ values: [Double]) -> Int64 { values.isEmpty ? 0 : Int64((values.reduce(0, +) / Double(values.count)).rounded()) }
             let distance = distanceCM - sessionDistanceStart

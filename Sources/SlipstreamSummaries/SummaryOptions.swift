@@ -20,8 +20,8 @@ public struct SummaryOptions: Sendable, Equatable {
     public var maxHeartRate: Double?
     /// Lower bounds of zones 1...5 in percent of max HR (`--hr-zones`); zone 0 starts at 0, the last is open.
     public var heartRateZoneBounds: [Double] = [50, 60, 70, 80, 90]
-    /// Elevation hysteresis in meters (`--elevation-hysteresis`), GoldenCheetah's default 3 m.
-    public var elevationHysteresis: Double = 3
+    /// Elevation hysteresis in meters (`--elevation-hysteresis`): 2 m, where devices' own totals agree (docs/METRICS.md).
+    public var elevationHysteresis: Double = 2
     /// Functional threshold power in watts (`--ftp`); without it, no intensity factor or TSS.
     public var functionalThresholdPower: Double?
     /// Zeros in the average power (`--power-zeros`): included, as Coggan and most head units do.
