@@ -12,9 +12,9 @@ fi
 swift test "$@"
 
 venv=.build/checkers-venv
-if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/python" -c 'import fitdecode, standardwebhooks' 2>/dev/null; then
+if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/python" -c 'import fitdecode, garmin_fit_sdk, standardwebhooks' 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check fitdecode==0.11.0 schemathesis==4.32.5 standardwebhooks==1.1.0
+    "$venv/bin/pip" install --quiet --disable-pip-version-check fitdecode==0.11.0 garmin-fit-sdk==21.218.0 schemathesis==4.32.5 standardwebhooks==1.1.0
 fi
 bin=.build/debug/slipstream
 generated=$(mktemp --suffix=.fit)
@@ -24,7 +24,16 @@ trap 'rm -f "$generated"' EXIT
 # schemathesis against our OpenAPI document, webhooks checked by the standardwebhooks package.
 "$venv/bin/python" scripts/check-service.py --slipstream "$bin" --postgres "$SLIPSTREAM_TEST_POSTGRES" --schemathesis "$venv/bin/st"
 
-"$venv/bin/python" scripts/check-fit.py "$bin" "$generated" Tests/SlipstreamTests/Fixtures/fit/{Activity,antfs-dump.63,compressed-speed-distance,elemnt-bolt-no-application-id-inside-developer-data-id,activity-activity-filecrc}.fit
+# The FIT decoder against fitdecode and Garmin's own SDK: generated rides (sessions after and before
+# the records, a strap's hr messages chained after), the fixtures, and every file of the shared
+# FIT corpus when it is beside the checkout (as in CI).
+summary_first=$(mktemp --suffix=.fit) strap=$(mktemp --suffix=.fit)
+trap 'rm -f "$generated" "$summary_first" "$strap"' EXIT
+"$bin" generate --format fit --seconds 1800 --activities 2 --seed 8 --summary-first > "$summary_first"
+"$bin" generate --format fit --seconds 1000 --activities 2 --seed 9 --strap-heart-rate > "$strap"
+corpus=()
+[ -d ../shared/fit-corpus/real ] && corpus=(../shared/fit-corpus/*.fit ../shared/fit-corpus/*.FIT ../shared/fit-corpus/real/*.fit)
+"$venv/bin/python" scripts/check-fit.py "$bin" "$generated" "$summary_first" "$strap" Tests/SlipstreamTests/Fixtures/fit/*.fit "${corpus[@]}"
 
 # The Spark job (integrations/spark) in local[2]: PySpark, pyarrow and pytest from PyPI and Java 17
 # from Debian, installed by scripts/ensure-spark.sh; its Parquet against `batch` over the same files.

@@ -37,10 +37,10 @@ public enum FITGenerator {
         ride.define(local: 5, global: 34, fields: [F(253, 0x86), F(1, 0x84), F(5, 0x86)])
         ride.data(local: 5, [.integer(end), .integer(Int64(sessions.count)), .integer(end + 7200)])  // local time: +02:00
         guard !strap.isEmpty else { return ride.bytes }
-        // The strap's heart rate in two chained files, the second continuing the first's anchor.
+        // The strap's heart rate in two chained files, each anchored (as a FR935 writes them).
         let half = strap.count / 2
-        return ride.bytes + heartRateFile(Array(strap[..<half]), start: start, options: options, anchored: true)
-            + heartRateFile(Array(strap[half...]), start: start, options: options, anchored: false)
+        return ride.bytes + heartRateFile(Array(strap[..<half]), start: start, options: options)
+            + heartRateFile(Array(strap[half...]), start: start, options: options)
     }
 
     private static func fileID(_ fit: inout FITEncoder, start: Int64, options: GeneratorOptions) {
@@ -59,7 +59,7 @@ public enum FITGenerator {
 
     /// A FIT file of `hr` messages: four beats a second, each second's at its record's bpm (so that
     /// the SDK's merge gives each record exactly it); the first message anchors the event times.
-    private static func heartRateFile(_ beats: [(time: Int64, bpm: Int64)], start: Int64, options: GeneratorOptions, anchored: Bool) -> [UInt8] {
+    private static func heartRateFile(_ beats: [(time: Int64, bpm: Int64)], start: Int64, options: GeneratorOptions) -> [UInt8] {
         typealias F = FITEncoder.Field
         var fit = FITEncoder()
         fileID(&fit, start: start, options: options)
@@ -70,7 +70,7 @@ public enum FITGenerator {
         var events: [(raw: Int64, bpm: Int64)] = []
         for beat in beats { for k in 0..<4 { events.append((origin + (beat.time - start) * 1024 - 768 + 256 * Int64(k), beat.bpm)) } }
         var rest = events[...]
-        if anchored, let anchor = rest.popFirst() {
+        if let anchor = rest.popFirst() {
             // timestamp + fractional_timestamp (1/32768 s) is the anchor event's time.
             let time = start * 1024 + anchor.raw - origin
             fit.data(local: 1, [.integer(time >> 10), .integer((time & 1023) * 32), .integer(anchor.raw), .integer(anchor.bpm)])

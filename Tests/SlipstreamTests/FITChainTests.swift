@@ -60,8 +60,7 @@ import SlipstreamOutput
     }
 
     @Test func aStrapsHeartRateChainedAfterTheRideIsMergedIntoItsRecords() throws {
-        // The first ride's records carry no heart rate; two FIT files of hr messages follow (the
-        // second without an anchor of its own: it goes on from the first's).
+        // The first ride's records carry no heart rate; two FIT files of hr messages follow.
         var options = GeneratorOptions(seconds: 1000, activities: 2, seed: 9)
         let plain = Self.decode(FITGenerator.ride(options))
         options.strapHeartRate = true
@@ -86,8 +85,10 @@ import SlipstreamOutput
     }
 
     /// Records at S + 1, S + 2, S + 3 (the last with its own 99 bpm); an anchor beat at S + 0.5
-    /// (event time 4000/1024 s) and eight more every half second, their 12-bit event times rolling over 4096.
-    static func beatsAndRecords() -> [UInt8] {
+    /// (event time 4000/1024 s) and eight more every half second, their 12-bit event times rolling
+    /// over 4096; with `chained`, those eight in a second FIT file, which goes on from the first's anchor.
+    static func beatsAndRecords(chained: Bool = false) -> [UInt8] {
+        var first = FITEncoder()
         var fit = FITEncoder()
         fit.define(local: 0, global: 0, fields: [F(0, 0x00)])
         fit.data(local: 0, [.integer(4)])
@@ -97,6 +98,12 @@ import SlipstreamOutput
         fit.data(local: 1, [.integer(Self.start + 3), .integer(99), .integer(300)])
         fit.define(local: 2, global: 132, fields: [F(253, 0x86), F(0, 0x84), F(9, 0x86), F(6, 0x02)])
         fit.data(local: 2, [.integer(Self.start), .integer(16_384), .integer(4000), .integer(60)])  // S + 0.5 s
+        if chained {
+            first = fit
+            fit = FITEncoder()
+            fit.define(local: 0, global: 0, fields: [F(0, 0x00)])
+            fit.data(local: 0, [.integer(4)])
+        }
         fit.define(local: 3, global: 132, fields: [F(10, 0x0D, size: 12), F(6, 0x02, size: 8)])
         var packed = [UInt8](repeating: 0, count: 12)
         for i in 0..<8 {
@@ -104,7 +111,7 @@ import SlipstreamOutput
             for bit in 0..<12 where twelve >> bit & 1 == 1 { packed[(12 * i + bit) / 8] |= 1 << ((12 * i + bit) % 8) }
         }
         fit.data(local: 3, [.bytes(packed), .bytes([62, 64, 66, 68, 70, 72, 74, 76])])
-        return fit.bytes
+        return chained ? first.bytes + fit.bytes : fit.bytes
     }
 
     @Test func beatsAreMergedAsGarminsSDKMergesThem() throws {
@@ -112,10 +119,13 @@ import SlipstreamOutput
         // 1.0 62, 1.25 62, 1.5 64, 1.75 64, 2.0 66, 2.25 66, 2.5 68, 2.75 68, 3.0 70 ...
         // S+1: (S, S+1] holds 60, 60, 62 -> 60.67, rounded half up 61. S+2: 62, 64, 64, 66 -> 64.
         // S+3: 66, 68, 68, 70 -> 68, but the record's own 99 stands (the SDK would write 68).
-        let read = Self.decode(Self.beatsAndRecords())
-        let record = try #require(read.records.first)
-        #expect(record.columns[.heartRate].values == [61, 64, 99])
-        #expect(record.summary.notes.contains("2 hr messages (heart rate a strap stored and sent afterwards) gave 2 records their heart rate"))
+        for chained in [false, true] {
+            let read = Self.decode(Self.beatsAndRecords(chained: chained))
+            let record = try #require(read.records.first)
+            #expect(read.error == nil && read.records.count == 1)
+            #expect(record.columns[.heartRate].values == [61, 64, 99], "chained: \(chained)")
+            #expect(record.summary.notes.contains("2 hr messages (heart rate a strap stored and sent afterwards) gave 2 records their heart rate"))
+        }
     }
 
     @Test func aSettingsFileInTheChainIsANoteNotAnError() throws {
