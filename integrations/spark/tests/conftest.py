@@ -158,7 +158,8 @@ def reference_run(spark, binary, inputs, rides, tmp_path_factory):
 @pytest.fixture
 def killer(tmp_path, binary):
     """A stand-in for the binary that kills the Python worker running it (the task's process on
-    the executor) when it is the third process started, once; every other start runs the binary."""
+    the executor) when it is the second process started (the second task's: each task runs one
+    process over its files), once; every other start runs the binary."""
     marks = tmp_path / "marks"
     marks.mkdir()
     script = tmp_path / "slipstream-killer"
@@ -166,7 +167,7 @@ def killer(tmp_path, binary):
         "#!/bin/sh\n"
         f"marks={shlex.quote(str(marks))}\n"
         'for n in 1 2 3; do mkdir "$marks/$n" 2>/dev/null && break; done\n'
-        'if [ "$n" = 3 ] && mkdir "$marks/killed" 2>/dev/null; then kill -9 "$PPID"; exit 137; fi\n'
+        'if [ "$n" = 2 ] && mkdir "$marks/killed" 2>/dev/null; then kill -9 "$PPID"; exit 137; fi\n'
         f"exec {shlex.quote(binary)} \"$@\"\n"
     )
     script.chmod(0o755)

@@ -1,9 +1,9 @@
-"""The same inputs give the same rows whatever the tasks, whoever reads the files, and when a
-task is killed and retried."""
+"""The same inputs give the same rows whatever the tasks, whoever reads the files, whichever way
+the copies are found, and when a task is killed and retried."""
 
 from conftest import written
 
-from slipstream_spark import summarize
+from slipstream_spark import job, summarize
 
 
 def without_missing(datasets):
@@ -32,3 +32,11 @@ def test_a_killed_task_is_retried_and_writes_no_duplicate(spark, inputs, referen
     assert len({(row["source"], row["summary_id"]) for row in summaries}) == len(summaries) == report.activities
     assert len({row["source"] for row in datasets["errors"]}) == len(datasets["errors"]) == 2
     assert datasets == {key: value for key, value in without_missing(reference).items() if key != "samples"}
+
+
+def test_copies_found_by_a_shuffle_are_those_the_driver_drops(spark, binary, inputs, reference_run, tmp_path, monkeypatch):
+    _, _, reference = reference_run
+    monkeypatch.setattr(job, "LISTED_LIMIT", 0)  # one copy is too many to name: keep_once, after a shuffle
+    report = summarize(spark, inputs, str(tmp_path), samples=True, partitions=2, binary=binary)
+    assert (report.activities, report.duplicates) == (10, 1)
+    assert written(tmp_path) == without_missing(reference)

@@ -1,5 +1,6 @@
 """The parts that need no Spark: timestamps read as the binary reads them, summaries flattened as
-the CSV flattens them, the tar stream, the task plan, samples matched to their activities."""
+the CSV flattens them, the tar stream, the task plan, samples matched to their activities, the
+copies the driver drops."""
 
 import datetime
 import io
@@ -9,8 +10,8 @@ import tarfile
 
 import pytest
 
-from slipstream_spark import decode, inputs, rows, tarstream
-from slipstream_spark.schema import CSV_COLUMNS, SUMMARY
+from slipstream_spark import decode, inputs, job, rows, tarstream
+from slipstream_spark.schema import CSV_COLUMNS, SAMPLE, SUMMARY
 
 UTC = datetime.timezone.utc
 
@@ -146,6 +147,73 @@ def test_the_binarys_stdin_names_become_the_inputs_names():
     archive = decode.Sources(archive="hdfs://nn/exports.tgz")
     assert archive.name("<stdin>") == "hdfs://nn/exports.tgz"
     assert archive.name("<stdin>!exports/ride.fit") == "hdfs://nn/exports.tgz!exports/ride.fit"
+
+
+def test_the_binarys_names_for_the_files_it_was_given_are_the_inputs_names(monkeypatch):
+    files = [
+        inputs.InputFile(path, "file:" + path, 1, path, inputs.is_archive_name(path))
+        for path in ["/rides/a!b.tar.gz", "/rides/a", "/rides/ride-1.json"]
+    ]
+    named = decode.Paths(files)
+    assert named.name("/rides/ride-1.json") == "/rides/ride-1.json"
+    assert named.name("/rides/a!b.tar.gz!exports/ride.json") == "/rides/a!b.tar.gz!exports/ride.json"
+    assert named.name("/rides/a!member.json") == "/rides/a!member.json"
+    with pytest.raises(RuntimeError):
+        named.name("/rides/ride-2.json")
+    monkeypatch.setattr(decode, "_ARGUMENT_BYTES", 40)  # a command line holds two of these paths
+    assert [[f.local_path for f in chunk] for chunk in decode._argument_chunks(files)] == [
+        ["/rides/a!b.tar.gz", "/rides/a"], ["/rides/ride-1.json"],
+    ]
+
+
+def test_the_driver_drops_every_copy_but_the_first_in_byte_order(monkeypatch):
+    first = job.Seen({(0, 0): (3, 0, 5)}, {("u", "x"): {("b.tgz!1.json", 0): 5}, ("u", "y"): {("a.json", 0): 0}, (None, "x"): {("c.json", 0): 0}})
+    second = job.Seen(
+        {(0, 1): (4, 1, 11)}, {("u", "x"): {("a.tgz!1.json", 0): 7, ("a.tgz!1.json", 1): 2}, ("u", "z"): {("\u00e9.json", 0): 1, ("z.json", 0): 1}}
+    )
+    seen = job.Seen().add(first).add(second).add(second)  # a stage run again: the same report twice
+    assert seen.complete([2]) and not seen.complete([2, 1]) and not job.Seen().add(first).complete([2])
+    assert seen.counts() == (7, 1, 16)
+    assert seen.copies() == {("b.tgz!1.json", 0): 5, ("a.tgz!1.json", 1): 2, ("\u00e9.json", 0): 1}
+    monkeypatch.setattr(job, "NOTED_LIMIT", 3)  # four ids: past it, the driver holds none and a shuffle decides
+    assert job.Seen().add(first).add(second).copies() is None
+
+
+def test_a_task_reports_its_rows_and_the_copies_it_found():
+    def summary(source, position, summary_id, user_id="u"):
+        row = [None] * len(SUMMARY.names)
+        row[0], row[-1], row[SUMMARY.names.index("summary_id")], row[SUMMARY.names.index("user_id")] = source, position, summary_id, user_id
+        return decode.SUMMARY, tuple(row)
+
+    def sample(source, position):
+        return decode.SAMPLE, (None,) * (len(SAMPLE.names) - 4) + (source, position, "u", None)
+
+    items = [summary("a.tgz!1.json", 0, "x"), summary("a.tgz!2.json", 0, None), summary("a.tgz!3.json", 0, "x"),
+             (decode.ERROR, ("a.tgz!4.json",) + (None,) * 5),
+             sample("a.tgz!1.json", 0), sample("a.tgz!2.json", 0), sample("a.tgz!3.json", 0), sample("a.tgz!3.json", 0)]
+
+    class Into:
+        def add(self, report):
+            self.report = report
+
+    into = Into()
+    assert list(job._noted(3, iter(items), into, 1)) == items
+    assert into.report.tasks == {(1, 3): (3, 1, 4)}
+    assert into.report.ids == {("u", "x"): {("a.tgz!1.json", 0): 1, ("a.tgz!3.json", 0): 2}}
+
+
+def test_a_task_gets_the_cores_no_other_task_of_its_stage_can_use():
+    class Context:
+        def __init__(self, master, cores, task_cpus="1"):
+            self.master, self.defaultParallelism, self.task_cpus = master, cores, task_cpus
+
+        def getConf(self):
+            return {"spark.task.cpus": self.task_cpus}
+
+    assert job._jobs(Context("local[4]", 4), 1) == 4  # one tar.gz: one task, four parsers
+    assert job._jobs(Context("local[4]", 4), 3) == 1 and job._jobs(Context("local[4]", 4), 8) == 1
+    assert job._jobs(Context("spark://m:7077", 64), 1) == 1  # a cluster's task has spark.task.cpus
+    assert job._jobs(Context("yarn", 64, task_cpus="4"), 100) == 4
 
 
 def test_the_command_line_refuses_what_it_cannot_run(capsys):

@@ -27,7 +27,7 @@ def parser():
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="paths or globs (local, hdfs://, s3a://…)")
     run.add_argument("--out", required=True, metavar="DIR", help="where the datasets go (each replaced whole)")
     run.add_argument("--samples", action="store_true", help="also write every sample, one row per instant per activity")
-    run.add_argument("--partitions", type=int, metavar="N", help="tasks that read local files (default: twice the cores)")
+    run.add_argument("--partitions", type=int, metavar="N", help="tasks that read local files (default: one a core; up to two a core past 1 GiB of input a task)")
     run.add_argument("--master", metavar="URL", help="Spark master (default: spark-submit's, else local[*])")
     run.add_argument("--binary", metavar="PATH", help="the slipstream binary to ship (default: one shipped with --files, else PATH's)")
     run.add_argument(

@@ -1,10 +1,13 @@
-"""What a task does: stream its files through the `slipstream` binary and turn what it writes into
-rows. Python moves bytes and rows; the binary decodes.
+"""What a task does: run the `slipstream` binary over its files and turn what it writes into rows.
+The binary decodes; Python hands it files and reads rows back.
 
-A task's loose files become the members of one tar stream written to one `slipstream batch -`
-(tarstream.py); an archive goes whole to a process of its own. With samples, a `slipstream columns
--` reads the same bytes beside it. The processes write to temporary files, so feeding them never
-waits on reading them. Each output item is (KIND, row).
+Files the task can open (local paths) are named on one `slipstream batch` command line (a few
+thousand at most a process: see _ARGUMENT_BYTES), so the binary reads them itself, as `batch` run on
+them would. Files held in memory (read through Spark) are streamed: the loose ones as the members of
+one tar stream written to one `slipstream batch -` (tarstream.py), an archive whole to a process of
+its own. With samples, a `slipstream columns` reads the same files or bytes beside it. The processes
+write to temporary files, so feeding them never waits on reading them. Each output item is (KIND,
+row).
 """
 
 import json
@@ -15,16 +18,26 @@ import subprocess
 import tempfile
 from collections import namedtuple
 
-from . import inputs, rows, tarstream
+from . import inputs, rows, schema, tarstream
 
 SUMMARY, ERROR, SAMPLE = 0, 1, 2
+
+# Where a SUMMARY row (schema.SUMMARY) holds what the samples and the deduplication need.
+_SUMMARY_ID = schema.SUMMARY.names.index("summary_id")
+_USER_ID = schema.SUMMARY.names.index("user_id")
+_START_DATE = schema.SUMMARY.names.index("start_date")
+
+# Bytes of paths on one command line: well under Linux's 128 KiB for one argument string and
+# its 2 MiB for them all, however many files a task holds.
+_ARGUMENT_BYTES = 100_000
 
 BINARY_NAME = "slipstream"
 STDIN = "<stdin>"
 
 # binary: the name of a file shipped with SparkContext.addFile / --files, or None (then one
-# shipped as `slipstream`, else `slipstream` on PATH); options: extra `slipstream batch` options.
-Settings = namedtuple("Settings", "binary options samples")
+# shipped as `slipstream`, else `slipstream` on PATH); options: extra `slipstream batch` options;
+# jobs: the binary's --jobs (the cores a task has).
+Settings = namedtuple("Settings", "binary options samples jobs", defaults=(1,))
 
 
 def find_binary(name):
@@ -67,20 +80,46 @@ class Sources:
         return self.members[member]
 
 
-class Run:
-    """One `slipstream batch -` (and `columns -`) over one byte stream."""
+class Paths:
+    """Turns the binary's `slipstream.source` into the input's name when the files were named on its
+    command line: the path as given, or `path!member` for an archive's member."""
 
-    def __init__(self, binary, settings, sources):
+    def __init__(self, files):
+        self.sources = {f.local_path: f.source for f in files}
+
+    def name(self, reported):
+        source = self.sources.get(reported)
+        if source is not None:
+            return source
+        cut = reported.find("!")
+        while cut != -1:  # a path may hold a '!' too: try each
+            source = self.sources.get(reported[:cut])
+            if source is not None:
+                return source + reported[cut:]
+            cut = reported.find("!", cut + 1)
+        raise RuntimeError(f"slipstream-spark: output names {reported!r}, which this task did not name")
+
+
+class Run:
+    """One `slipstream batch` (and `columns`) over one byte stream on standard input, or over the
+    files `paths` names."""
+
+    def __init__(self, binary, settings, sources, paths=None):
         self.sources = sources
         self.processes = []
-        commands = [[binary, "batch", "--jobs", "1", "--source-tags", "--error-records", "--quiet", *settings.options, "-"]]
+        # 66: a named file could not be opened (its error record is in the output, as for 65).
+        self.accepted = (0, 65) if paths is None else (0, 65, 66)
+        inputs = ["-"] if paths is None else ["--", *paths]
+        jobs = ["--jobs", str(settings.jobs)]
+        commands = [[binary, "batch", *jobs, "--source-tags", "--error-records", "--quiet", *settings.options, *inputs]]
         if settings.samples:
-            commands.append([binary, "columns", "--format", "ndjson", "--no-error-records", "--quiet", *_limits(settings.options), "-"])
+            commands.append([binary, "columns", *jobs, "--format", "ndjson", "--no-error-records", "--quiet", *_limits(settings.options), *inputs])
         for command in commands:
             out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out, stderr=err)
+            stdin = subprocess.PIPE if paths is None else subprocess.DEVNULL
+            process = subprocess.Popen(command, stdin=stdin, stdout=out, stderr=err)
             self.processes.append((command, process, out, err))
-        self.open = [process for _, process, _, _ in self.processes]
+        self.open = [process for _, process, _, _ in self.processes if process.stdin is not None]
 
     def write(self, chunk):
         for process in list(self.open):
@@ -92,20 +131,23 @@ class Run:
     def close(self):
         for command, process, out, err in self.processes:
             try:
-                process.stdin.close()
+                if process.stdin is not None:
+                    process.stdin.close()
             except BrokenPipeError:
                 pass
             code = process.wait()
-            if code not in (0, 65):  # 65: some payloads failed, and said so in the output
+            if code not in self.accepted:  # 65: some payloads failed, and said so in the output
                 err.seek(0)
                 tail = err.read()[-2000:].decode("utf-8", "replace")
                 raise RuntimeError(f"slipstream-spark: {' '.join(command[1:2])} exited with {code}: {tail}")
             err.close()
 
     def items(self):
-        """The rows, once closed: summaries and errors in the binary's order, then samples."""
+        """The rows, once closed: summaries and errors in the binary's order, then samples (each
+        with its activity's user_id and start_date)."""
         _, _, summaries, _ = self.processes[0]
         activities = []
+        owners = {}
         positions = {}
         summaries.seek(0)
         for line in summaries:
@@ -121,13 +163,14 @@ class Run:
             position = positions.get(source, 0)
             positions[source] = position + 1
             row = rows.summary_row(record, source, position)
-            activities.append((source, position, row[1]))
+            activities.append((source, position, row[_SUMMARY_ID]))
+            owners[(source, position)] = (row[_USER_ID], row[_START_DATE])
             yield SUMMARY, row
         summaries.close()
         if len(self.processes) > 1:
             _, _, samples, _ = self.processes[1]
             samples.seek(0)
-            yield from ((SAMPLE, row) for row in align_samples(samples, activities))
+            yield from ((SAMPLE, row + owners[row[-2:]]) for row in align_samples(samples, activities))
             samples.close()
 
 
@@ -178,9 +221,34 @@ def _chunks(file):
         yield chunk
 
 
+def decode_paths(files, settings):
+    """Rows from local files (InputFiles with a local_path), named on the binary's command line:
+    the binary opens and reads them itself, archives and gzip files by their first bytes, as
+    `slipstream batch` run on those paths does (a file it cannot open is an error row)."""
+    binary = find_binary(settings.binary)
+    for chunk in _argument_chunks(files):
+        run = Run(binary, settings, Paths(chunk), [f.local_path for f in chunk])
+        run.close()
+        yield from run.items()
+
+
+def _argument_chunks(files):
+    chunk, size = [], 0
+    for file in files:
+        length = len(os.fsencode(file.local_path)) + 1
+        if chunk and size + length > _ARGUMENT_BYTES:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(file)
+        size += length
+    if chunk:
+        yield chunk
+
+
 def decode(units, settings):
     """Rows from `units`: (InputFile, open) pairs, where open() gives a binary file object or
-    raises OSError. Loose files go to one tar stream, each archive to a run of its own."""
+    raises OSError. Loose files go to one tar stream, each archive to a run of its own (files held
+    in memory; decode_paths reads local files)."""
     binary = find_binary(settings.binary)
     loose = None
     loose_sources = None

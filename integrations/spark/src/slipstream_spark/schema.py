@@ -81,11 +81,12 @@ COLUMNS_HEADER = [
     "lat", "lng", "temperature",
 ]
 
-# One row per sample instant per activity: the columns' shape, then where the activity came from.
+# One row per sample instant per activity: the columns' shape, then where the activity came from,
+# and its user_id and start date (the task knows its activities: no join finds them again).
 SAMPLE = StructType(
     [StructField("activity", StringType()), StructField("timestamp", TimestampType())]
     + [StructField(name, DoubleType()) for name in COLUMNS_HEADER[2:]]
-    + [StructField("source", StringType()), POSITION]
+    + [StructField("source", StringType()), POSITION, StructField("user_id", StringType()), START_DATE]
 )
 
 # What the tasks hand to Spark: each row in the column of its kind (0 summary, 1 error, 2 sample).
