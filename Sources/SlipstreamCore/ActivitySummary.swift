@@ -123,3 +123,29 @@ public struct HeartRateZoneDuration: Equatable, Sendable {
     }
 }
 
+extension ActivitySummary {
+    /// The computed value of a summary field that is one number; nil for the fields that are not
+    /// (zones, positions, TSS, the polyline) and for a value that could not be computed.
+    public func number(_ field: SummaryField) -> Double? {
+        switch field {
+        case .avgHeartRate: heartRate.mean
+        case .maxHeartRate: heartRate.maximum
+        case .minHeartRate: heartRate.minimum
+        case .userMaxHeartRate: maxHeartRateUsed
+        case .avgWatts: power.mean
+        case .maxWatts: power.maximum
+        case .avgSpeed: averageSpeed
+        case .maxSpeed: maxSpeed
+        case .avgCadence: cadence.mean
+        case .maxCadence: cadence.maximum
+        case .distance: distanceMeters
+        case .minElevation: elevation.minimum
+        case .maxElevation: elevation.maximum
+        case .avgElevation: elevation.mean
+        case .elevationGain: elevationGainMeters
+        case .elevationLoss: elevationLossMeters
+        case .activitySeconds: movingSeconds
+        case .heartRateZones, .startPosition, .endPosition, .centerPosition, .trainingStress, .polyline: nil
+        }
+    }
+}

@@ -240,29 +240,13 @@ public final class SummaryWriter: ActivityConsumer {
 
     private static func computedValue(_ field: SummaryField, _ s: ActivitySummary, _ writer: inout JSONWriter) {
         switch field {
-        case .avgHeartRate: writer.number(s.heartRate.mean)
-        case .maxHeartRate: writer.number(s.heartRate.maximum)
-        case .minHeartRate: writer.number(s.heartRate.minimum)
-        case .userMaxHeartRate: writer.number(s.maxHeartRateUsed)
         case .heartRateZones: writeZones(s.heartRateZones, &writer)
-        case .avgWatts: writer.number(s.power.mean)
-        case .maxWatts: writer.number(s.power.maximum)
-        case .avgSpeed: writer.number(s.averageSpeed)
-        case .maxSpeed: writer.number(s.maxSpeed)
-        case .avgCadence: writer.number(s.cadence.mean)
-        case .maxCadence: writer.number(s.cadence.maximum)
-        case .distance: writer.number(s.distanceMeters)
-        case .minElevation: writer.number(s.elevation.minimum)
-        case .maxElevation: writer.number(s.elevation.maximum)
-        case .avgElevation: writer.number(s.elevation.mean)
-        case .elevationGain: writer.number(s.elevationGainMeters)
-        case .elevationLoss: writer.number(s.elevationLossMeters)
         case .startPosition: writeCoordinates(s.startPosition, &writer)
         case .endPosition: writeCoordinates(s.endPosition, &writer)
         case .centerPosition: writeCoordinates(s.centerPosition, &writer)
         case .trainingStress: writeTrainingStress(s, &writer)
         case .polyline: if let polyline = s.polyline { writer.string(polyline) } else { writer.null() }
-        case .activitySeconds: writer.number(s.movingSeconds)
+        default: writer.number(s.number(field))
         }
     }
 

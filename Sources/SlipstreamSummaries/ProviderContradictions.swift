@@ -17,7 +17,7 @@ extension Summarizer {
     ) -> [String] {
         let steps = elevationSteps(columns[.elevation].values)
         return provider.compactMap { field, value -> String? in
-            guard let computed = computedValue(field, summary) else { return nil }
+            guard let computed = summary.number(field) else { return nil }
             let path = "slipstream.provider's \(field.dottedPath) (\(format(value)))"
             if value == 0 && computed > 0 {
                 return "\(path) is 0 while the samples give \(format(computed)): a provider that writes 0 for no value; the samples' value stands"
@@ -31,23 +31,6 @@ extension Summarizer {
             }
             guard let reach, value > 1.25 * reach + 1 else { return nil }
             return "\(path) is beyond anything the samples give (\(format(reach)) at the most): the samples' value stands"
-        }
-    }
-
-    private static func computedValue(_ field: SummaryField, _ s: ActivitySummary) -> Double? {
-        switch field {
-        case .avgHeartRate: s.heartRate.mean
-        case .maxHeartRate: s.heartRate.maximum
-        case .avgWatts: s.power.mean
-        case .maxWatts: s.power.maximum
-        case .avgCadence: s.cadence.mean
-        case .maxCadence: s.cadence.maximum
-        case .avgSpeed: s.averageSpeed
-        case .maxSpeed: s.maxSpeed
-        case .distance: s.distanceMeters
-        case .elevationGain: s.elevationGainMeters
-        case .elevationLoss: s.elevationLossMeters
-        default: nil
         }
     }
 
