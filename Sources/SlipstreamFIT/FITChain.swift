@@ -36,9 +36,9 @@ struct FITChain {
         case (true, true):
             held = file
             return previous
-        case (true, false):
+        case (_, false):
             held!.absorb(file)
-        case (false, _):
+        case (false, true):
             // Files before the first activity file join it.
             var joined = previous
             joined.absorb(file)

@@ -9,7 +9,7 @@ extension FITDecoder {
         let file = recording
         recording = FITRecording()
         filesEnded += 1
-        try handOn(chain.fileEnded(file, number: filesEnded, bytes: fileStart..<min(dataEnd + 2, base + pending.count), passedOver: passedOver?.what))
+        try handOn(chain.fileEnded(file, number: filesEnded, bytes: fileStart..<min(dataEnd + 2, base + pending.count), passedOver: passedOver))
     }
 
     /// Hands a recording's activities to the sink. A `complete` input without any activity is

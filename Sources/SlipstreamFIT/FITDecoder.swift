@@ -27,9 +27,9 @@ public final class FITDecoder: ActivityDecoder {
     /// The files read so far, as recordings: a file continues the activity before it, or begins one.
     var chain = FITChain()
     var fileStart = 0
-    /// The current file is no activity (a settings file...): its messages are passed over, and this
-    /// is the error if the input holds no activity at all.
-    var passedOver: (error: SlipstreamError, what: String)?
+    /// What the current file is when it is no activity ("a FIT settings file"): its messages are
+    /// passed over. The first such file's error is the input's if it holds no activity at all.
+    var passedOver: String?
     var firstPassedOver: SlipstreamError?
     var activitiesHandedOn = 0
 
@@ -289,9 +289,10 @@ public final class FITDecoder: ActivityDecoder {
             recording.timeCreated = message.integer(FITProfile.FileID.timeCreated)
             if let type = recording.fileType, type != 4 {
                 let what = "a FIT \(FITProfile.fileTypeName(type)) file"
-                let error = SlipstreamError(.notActivityPayload, "\(what), not an activity", source: source, byteOffset: start)
-                passedOver = (error, what)
-                if firstPassedOver == nil { firstPassedOver = error }
+                passedOver = what
+                if firstPassedOver == nil {
+                    firstPassedOver = SlipstreamError(.notActivityPayload, "\(what), not an activity", source: source, byteOffset: start)
+                }
             }
         case FITProfile.Message.record:
             guard let time else {

@@ -28,11 +28,12 @@ struct FITHeartRates {
     mutating func add(_ message: FITMessage, timestamp: Int64?) {
         typealias H = FITProfile.HeartRate
         messages += 1
-        var events: [Int64] = message.integers(H.eventTimestamp).compactMap { $0 }
+        let full = message.integers(H.eventTimestamp)
+        var events: [Int64] = full.compactMap { $0 }
         if let last = events.last {
             accumulated = last
             last12 = last
-        } else if let packed = message.rawBytes(H.eventTimestamp12), message.integers(H.eventTimestamp).isEmpty {
+        } else if full.isEmpty, let packed = message.rawBytes(H.eventTimestamp12) {
             events = unpack12(packed)
         }
         let bpms = message.integers(H.filteredBPM)

@@ -21,14 +21,13 @@ extension FITRecording {
     mutating func mergeHeartRates() {
         guard heartRates.messages > 0 else { return }
         let channel = Channel.heartRate.rawValue
-        var table = values
         var merged = 0
-        heartRates.merge(recordTimes: times) { record, bpm in
-            guard table[record * Self.channelCount + channel].isNaN else { return }
-            table[record * Self.channelCount + channel] = bpm
+        let beats = heartRates
+        beats.merge(recordTimes: times) { record, bpm in
+            guard values[record * Self.channelCount + channel].isNaN else { return }
+            values[record * Self.channelCount + channel] = bpm
             merged += 1
         }
-        values = table
         var note = "\(heartRates.messages) hr messages (heart rate a strap stored and sent afterwards) gave \(merged) records their heart rate"
         if heartRates.unplaced > 0 { note += "; \(heartRates.unplaced) of them could not be placed in time and were left out" }
         chainNotes.append(note)
@@ -134,7 +133,8 @@ extension FITRecording {
         if let first = indices.first, !timers[first].isNaN, let timerEnd = timer(at: lastTime) { activity.timerAtEnd = timerEnd - timerOrigin }
         if let session, let note = timerNote(session, frame: frame, timerAtEnd: activity.timerAtEnd) { activity.notes.append(note) }
         // A pool swim moves only in its active lengths (as its device counts average speed).
-        let swum = lengths(in: frame).filter(\.active)
+        let lengths = lengths(in: frame)
+        let swum = lengths.filter(\.active)
         if !swum.isEmpty { activity.movingSeconds = swum.reduce(0) { $0 + $1.seconds } }
         // Record distances count from the file's start: a session after another counts from the last
         // value before it (unless the device reset the counter for it).
@@ -159,7 +159,7 @@ extension FITRecording {
                 try store(value, channel, at: times[i], timer: timer, longitude: longitudes[i], into: &activity, limits: limits)
             }
         }
-        if let session { try storeLengths(lengths(in: frame), session: session, timerOrigin: timerOrigin, into: &activity, limits: limits) }
+        if let session { try storeLengths(lengths, session: session, timerOrigin: timerOrigin, into: &activity, limits: limits) }
         return activity
     }
 
