@@ -1,13 +1,13 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Stage modules, each depending only on those before it (docs/ARCHITECTURE.md):
-// core -> JSON decoder, summaries -> stream -> output -> batch -> umbrella `Slipstream` -> CLI.
+// Targets by responsibility (docs/ARCHITECTURE.md draws them): the pipeline's stages, each depending
+// only on those before it, under the umbrella `Slipstream`; the fixtures and the bench beside it; the
+// service as storage, one target per database, secrets, delivery and the server; the CLI over all.
 let package = Package(
     name: "Slipstream",
     products: [
         .library(name: "Slipstream", targets: ["Slipstream"]),
-        .library(name: "SlipstreamBench", targets: ["SlipstreamBench"]),
         .executable(name: "slipstream", targets: ["SlipstreamCLI"]),
     ],
     dependencies: [
@@ -18,104 +18,127 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CYajl",
-            pkgConfig: "yajl",
-            providers: [.apt(["libyajl-dev"])]
-        ),
+        .systemLibrary(name: "CYajl", pkgConfig: "yajl", providers: [.apt(["libyajl-dev"])]),
         // yajl's callbacks in C: sample lists read into a tape, everything else forwarded to Swift.
         .target(name: "CSampleTape", dependencies: ["CYajl"]),
-        .systemLibrary(
-            name: "CArchive",
-            pkgConfig: "libarchive",
-            providers: [.apt(["libarchive-dev"])]
-        ),
-        .systemLibrary(
-            name: "CZlib",
-            providers: [.apt(["zlib1g-dev"])]
-        ),
-        // Channels and the schema table, columns, records, errors, limits, timestamps, numbers, I/O.
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // The pipeline, each stage depending only on those before it.
+        // Channels and the schema table, columns, records, errors, limits, timestamps, numbers, JSON writing.
         .target(name: "SlipstreamCore"),
+        // Where bytes come from: files, standard input, memory, gzip (the only importer of CZlib), what
+        // an input is by its first bytes; output files, standard error, paths and process facts.
+        .target(name: "SlipstreamInput", dependencies: ["CZlib", "SlipstreamCore"]),
         // Terra JSON behind the decoder seam: the only module that imports CYajl and CSampleTape.
         .target(name: "SlipstreamJSON", dependencies: ["CYajl", "CSampleTape", "SlipstreamCore"]),
-        // FIT recordings behind the decoder seam: our own streaming decoder (and encoder).
+        // FIT recordings behind the decoder seam: our own streaming decoder.
         .target(name: "SlipstreamFIT", dependencies: ["SlipstreamCore"]),
         // Pure functions from columns to summaries.
-        .target(
-            name: "SlipstreamSummaries",
-            dependencies: ["SlipstreamCore", .product(name: "RealModule", package: "swift-numerics")]
-        ),
+        .target(name: "SlipstreamSummaries", dependencies: ["SlipstreamCore", .product(name: "RealModule", package: "swift-numerics")]),
         // The push API: format detection, decoders, finishing activities (order, summaries).
-        .target(name: "SlipstreamStream", dependencies: ["SlipstreamCore", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries"]),
-        // Writers: summaries as JSON, CSV rows, columns; the payload generator.
-        .target(name: "SlipstreamOutput", dependencies: ["SlipstreamCore", "SlipstreamFIT", "SlipstreamSummaries", "SlipstreamStream"]),
+        .target(
+            name: "SlipstreamStream",
+            dependencies: ["SlipstreamCore", "SlipstreamInput", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries"]),
+        // Writers: summaries as JSON, CSV rows, columns.
+        .target(name: "SlipstreamOutput", dependencies: ["SlipstreamCore", "SlipstreamSummaries"]),
         // Many inputs: walking, archives (the only module that imports CArchive), scheduling.
         .target(
             name: "SlipstreamBatch",
-            dependencies: ["CArchive", "SlipstreamCore", "SlipstreamStream", "SlipstreamOutput", "SlipstreamSummaries"]
-        ),
-        // `import Slipstream`: the umbrella over the public API.
+            dependencies: ["CArchive", "SlipstreamCore", "SlipstreamInput", "SlipstreamStream", "SlipstreamOutput", "SlipstreamSummaries"]),
+        // `import Slipstream`: the umbrella over the pipeline's public API.
         .target(
             name: "Slipstream",
             dependencies: [
-                "SlipstreamCore", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries", "SlipstreamStream", "SlipstreamOutput",
-                "SlipstreamBatch",
-            ]
-        ),
-        // `slipstream serve`: the integration as an HTTP service (keys, users, ingest, storage, historical API).
+                "SlipstreamCore", "SlipstreamInput", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries", "SlipstreamStream",
+                "SlipstreamOutput", "SlipstreamBatch",
+            ]),
+
+        // Made-up inputs for tests, benchmarks and `slipstream generate`: payloads, FIT files, the FIT encoder.
         .target(
-            name: "SlipstreamService",
+            name: "SlipstreamFixtures",
             dependencies: [
-                "Slipstream", "CZlib",
+                "SlipstreamCore", "SlipstreamFIT", "SlipstreamSummaries", "SlipstreamStream",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]),
+        // `slipstream bench`.
+        .target(name: "SlipstreamBench", dependencies: ["Slipstream", "SlipstreamFixtures"]),
+
+        // The service. Storage: models, the stores' protocols, the sample codec, the SQL schema.
+        .target(name: "SlipstreamStorage", dependencies: ["SlipstreamCore", "SlipstreamSecrets"]),
+        // Storage in one SQLite file: the only importer of GRDB.
+        .target(
+            name: "SlipstreamSQLite",
+            dependencies: ["SlipstreamCore", "SlipstreamStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Storage in PostgreSQL: the only importer of PostgresNIO; its client runs as a service.
+        .target(
+            name: "SlipstreamPostgres",
+            dependencies: [
+                "SlipstreamCore", "SlipstreamStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        // Keys, hashes and signatures: the only importer of swift-crypto.
+        .target(name: "SlipstreamSecrets", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Webhooks: the delivery worker (the only importer of AsyncHTTPClient), Terra's events, the signed-body reader.
+        .target(
+            name: "SlipstreamDelivery",
+            dependencies: [
+                "SlipstreamCore", "SlipstreamStorage", "SlipstreamSecrets", "SlipstreamOutput",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        // `slipstream serve` and `webhooks listen` over HTTP: the only importer of Hummingbird and Prometheus.
+        .target(
+            name: "SlipstreamServer",
+            dependencies: [
+                "SlipstreamCore", "SlipstreamInput", "SlipstreamStream", "SlipstreamOutput", "SlipstreamStorage", "SlipstreamSecrets",
+                "SlipstreamDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
-        .target(
-            name: "SlipstreamBench",
-            dependencies: ["Slipstream"]
-        ),
+            ]),
+
         .executableTarget(
             name: "SlipstreamCLI",
             dependencies: [
-                "Slipstream",
-                "SlipstreamBench",
-                "SlipstreamService",
+                "Slipstream", "SlipstreamFixtures", "SlipstreamBench", "SlipstreamStorage", "SlipstreamSQLite", "SlipstreamPostgres",
+                "SlipstreamSecrets", "SlipstreamDelivery", "SlipstreamServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+
         .testTarget(
             name: "SlipstreamTests",
             dependencies: [
-                "Slipstream", "SlipstreamCore", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries", "SlipstreamStream",
-                "SlipstreamOutput", "SlipstreamBatch",
+                "Slipstream", "SlipstreamCore", "SlipstreamInput", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries",
+                "SlipstreamStream", "SlipstreamOutput", "SlipstreamBatch", "SlipstreamFixtures",
             ],
-            exclude: ["Fixtures"]
-        ),
+            exclude: ["Fixtures"]),
         .testTarget(
-            name: "SlipstreamServiceTests",
+            name: "SlipstreamServerTests",
             dependencies: [
-                "Slipstream", "SlipstreamService",
+                "Slipstream", "SlipstreamStorage", "SlipstreamSQLite", "SlipstreamPostgres", "SlipstreamSecrets", "SlipstreamDelivery",
+                "SlipstreamServer", "SlipstreamFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
-        ),
-        .testTarget(
-            name: "SlipstreamCLITests",
-            dependencies: ["SlipstreamCLI"]
-        ),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "SlipstreamCLITests", dependencies: ["SlipstreamCLI"]),
     ]
 )

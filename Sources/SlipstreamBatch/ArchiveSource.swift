@@ -9,9 +9,7 @@
 //   callback returns -1; `read` then throws the kept error.
 
 import SlipstreamCore
-import SlipstreamSummaries
-import SlipstreamStream
-import SlipstreamOutput
+import SlipstreamInput
 
 internal import CArchive
 

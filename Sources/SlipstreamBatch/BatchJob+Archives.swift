@@ -3,9 +3,8 @@
 
 import Dispatch
 import SlipstreamCore
-import SlipstreamSummaries
+import SlipstreamInput
 import SlipstreamStream
-import SlipstreamOutput
 
 extension BatchJob {
     /// Reads an opened archive's members as payloads, in order; a single compressed stream (a

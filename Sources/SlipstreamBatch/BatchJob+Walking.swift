@@ -4,9 +4,7 @@
 
 import Dispatch
 import SlipstreamCore
-import SlipstreamSummaries
-import SlipstreamStream
-import SlipstreamOutput
+import SlipstreamInput
 
 extension BatchJob {
     /// Bytes on disk of what a path gives to read (for progress): a file's size, or the sizes of the

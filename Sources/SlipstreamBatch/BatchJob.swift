@@ -12,9 +12,9 @@
 
 import Dispatch
 import SlipstreamCore
-import SlipstreamSummaries
-import SlipstreamStream
+import SlipstreamInput
 import SlipstreamOutput
+import SlipstreamSummaries
 
 /// The shape of the summaries a run writes.
 public enum BatchFormat: String, CaseIterable, Sendable {

@@ -1,4 +1,3 @@
-import SlipstreamCore
 
 /// What a progress line shows.
 public struct BatchProgress: Sendable {

@@ -3,9 +3,9 @@
 
 import Dispatch
 import SlipstreamCore
-import SlipstreamSummaries
-import SlipstreamStream
+import SlipstreamInput
 import SlipstreamOutput
+import SlipstreamStream
 
 /// Seconds on a monotonic clock, from the first call.
 enum BatchClock {

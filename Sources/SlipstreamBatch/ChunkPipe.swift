@@ -3,9 +3,7 @@
 
 import Dispatch
 import SlipstreamCore
-import SlipstreamSummaries
-import SlipstreamStream
-import SlipstreamOutput
+import SlipstreamInput
 
 /// The chunk buffers of one archive's pipes, and the bound on them. The archive thread takes a
 /// buffer (waiting while the read-ahead is used up), fills it and pushes it into a pipe; the worker

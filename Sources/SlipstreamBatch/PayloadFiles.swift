@@ -3,6 +3,7 @@
 // holds is decompressed to temporary files first, so that decompression is not what is timed.
 
 import SlipstreamCore
+import SlipstreamInput
 
 public enum PayloadFiles {
     /// One payload file to read, and the name to show for it.

@@ -1,7 +1,10 @@
 // `slipstream bench`: the same bytes through each stage of the pipeline, several times, in one process.
 
 import FoundationEssentials
-import Slipstream
+import SlipstreamCore
+import SlipstreamInput
+import SlipstreamOutput
+import SlipstreamStream
 
 /// A way to process a payload, from the ceiling (yajl doing nothing) to what users would write by hand.
 public enum BenchStage: String, CaseIterable, Sendable {

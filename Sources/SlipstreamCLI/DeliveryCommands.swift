@@ -3,10 +3,10 @@
 
 import ArgumentParser
 import Foundation
-import Hummingbird
 import Logging
 import Slipstream
-import SlipstreamService
+import SlipstreamServer
+import SlipstreamSecrets
 
 struct Deliveries: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -99,11 +99,8 @@ struct Webhooks: AsyncParsableCommand {
             var logger = Logger(label: "slipstream.listen")
             logger.logLevel = .warning
             let listener = WebhookListener(secret: secret, tolerance: tolerance)
-            let app = Application(
-                router: listener.router(), configuration: .init(address: .hostname(host, port: port), serverName: "slipstream-listen"),
-                logger: logger)
             FileHandle.standardError.write(Data("slipstream: listening on http://\(host):\(port)/ for webhooks\n".utf8))
-            try await app.runService()
+            try await listener.run(host: host, port: port, logger: logger)
         }
     }
 }

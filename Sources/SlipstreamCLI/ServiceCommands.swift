@@ -3,22 +3,11 @@
 
 import ArgumentParser
 import Foundation
-import Hummingbird
 import Logging
-import SlipstreamService
-
-struct DatabaseOption: ParsableArguments {
-    @Option(help: "A file path or sqlite:PATH (SQLite), or postgres://USER[:PASS]@HOST[:PORT]/DB; default $SLIPSTREAM_DATABASE, else slipstream.sqlite.")
-    var database: String?
-
-    func open() async throws -> any Storage {
-        do {
-            return try await DatabaseLocation(database).open()
-        } catch let error as StorageError {
-            throw ValidationError(error.description)
-        }
-    }
-}
+import SlipstreamServer
+import SlipstreamDelivery
+import SlipstreamSecrets
+import SlipstreamStorage
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,8 +49,9 @@ struct Serve: AsyncParsableCommand {
         settings.rateLimit.daysPerWindow = hourlyRequestDays
         var logger = Logger(label: "slipstream")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let server = SlipstreamServer(storage: try await database.open(), settings: settings)
-        try await server.application(logger: logger).runService()
+        let opened = try await database.openForService()
+        let server = SlipstreamServer(storage: opened.storage, settings: settings)
+        try await server.run(logger: logger, services: opened.services, beforeServing: opened.prepare)
     }
 }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Slipstream
 import SlipstreamBench
+import SlipstreamInput
+import SlipstreamFixtures
 
 @main
 struct SlipstreamCommand: AsyncParsableCommand {

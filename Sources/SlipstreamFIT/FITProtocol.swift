@@ -11,14 +11,16 @@
 import SlipstreamCore
 
 /// FIT's CRC-16 (polynomial 0xA001, reflected, processed a nibble at a time as the SDK does).
-struct FITCRC {
+package struct FITCRC {
     private static let table: [UInt16] = [
         0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401,
         0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400,
     ]
-    private(set) var value: UInt16 = 0
+    package private(set) var value: UInt16 = 0
 
-    mutating func update(_ byte: UInt8) {
+    package init() {}
+
+    package mutating func update(_ byte: UInt8) {
         var tmp = Self.table[Int(value & 0xF)]
         value = (value >> 4) & 0x0FFF
         value ^= tmp ^ Self.table[Int(byte & 0xF)]
@@ -27,22 +29,22 @@ struct FITCRC {
         value ^= tmp ^ Self.table[Int((byte >> 4) & 0xF)]
     }
 
-    mutating func update(_ bytes: some Sequence<UInt8>) {
+    package mutating func update(_ bytes: some Sequence<UInt8>) {
         for byte in bytes { update(byte) }
     }
 }
 
 /// A FIT base type: its size and its invalid value (a field holding it has no value).
-struct FITBaseType: Equatable {
-    enum Kind { case unsigned, signed, float, string, bytes }
-    var number: UInt8
-    var size: Int
-    var kind: Kind
+package struct FITBaseType: Equatable {
+    package enum Kind { case unsigned, signed, float, string, bytes }
+    package var number: UInt8
+    package var size: Int
+    package var kind: Kind
     /// Zero is the invalid value (uint8z, uint16z, uint32z, uint64z, string).
-    var zeroIsInvalid: Bool
+    package var zeroIsInvalid: Bool
 
     /// The base type of a definition's type byte (its low five bits); nil for a number FIT does not define.
-    init?(_ byte: UInt8) {
+    package init?(_ byte: UInt8) {
         number = byte & 0x1F
         switch number {
         case 0: (size, kind, zeroIsInvalid) = (1, .unsigned, false)  // enum

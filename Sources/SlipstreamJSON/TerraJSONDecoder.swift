@@ -3,6 +3,13 @@
 // never ends, a payload too large), the byte-order mark, and the location of every error: byte
 // offset, line and column (newlines are counted per chunk after it parsed) and JSON path.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SlipstreamCore
 
 /// Decodes Terra Activity JSON: a webhook envelope, an HTTP response envelope, a bare Activity, an
@@ -158,4 +165,11 @@ public final class JSONSyntaxCheck {
         }
         return SlipstreamError(.malformedJSON, "\(error)", source: source)
     }
+}
+
+/// Offset of the first `byte` in `buffer` (libc's `memchr`, vectorized), nil when there is none.
+@inline(__always)
+private func firstOffset(of byte: UInt8, in buffer: UnsafeRawBufferPointer) -> Int? {
+    guard let base = buffer.baseAddress, let found = memchr(base, Int32(byte), buffer.count) else { return nil }
+    return UnsafeRawPointer(found) - base
 }

@@ -2,8 +2,6 @@
 // quote or a line break is quoted, its quotes doubled. An absent value is an empty field.
 
 import SlipstreamCore
-import SlipstreamSummaries
-import SlipstreamStream
 
 struct CSVWriter {
     private(set) var bytes: [UInt8] = []

@@ -6,8 +6,6 @@
 // sample with a timer at that instant.
 
 import SlipstreamCore
-import SlipstreamSummaries
-import SlipstreamStream
 
 /// The shape of `columns`' output.
 public enum ColumnsFormat: String, CaseIterable, Sendable {

@@ -2,8 +2,6 @@
 // order are stable (README, "Batch"); new columns are only ever added at the end.
 
 import SlipstreamCore
-import SlipstreamSummaries
-import SlipstreamStream
 
 public enum SummaryTable {
     /// The header, in order.

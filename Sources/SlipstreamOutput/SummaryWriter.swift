@@ -16,7 +16,6 @@
 
 import SlipstreamCore
 import SlipstreamSummaries
-import SlipstreamStream
 
 /// The shape of `summarize`'s output.
 public enum OutputFormat: String, CaseIterable, Sendable {

@@ -10,7 +10,6 @@
 // after `data` because a payload's user is known only at its end (JSON objects are unordered).
 
 import SlipstreamCore
-import SlipstreamStream
 
 public final class TerraPayloadWriter: ActivityConsumer {
     private let pretty: Bool

@@ -2,7 +2,6 @@
 // duplicate timestamps, then the summaries (unless the caller wants columns only).
 
 import SlipstreamCore
-import SlipstreamJSON
 import SlipstreamSummaries
 
 struct ActivityBuilder {

@@ -3,6 +3,7 @@
 // (and with them the offsets yajl reports) depend on the input alone; a pipe's are what arrived.
 
 import SlipstreamCore
+import SlipstreamInput
 import SlipstreamJSON
 import SlipstreamSummaries
 

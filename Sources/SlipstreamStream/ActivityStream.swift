@@ -9,8 +9,9 @@
 // payload ends), so that every record reaches the consumer with its user.
 
 import SlipstreamCore
-import SlipstreamJSON
 import SlipstreamFIT
+import SlipstreamInput
+import SlipstreamJSON
 import SlipstreamSummaries
 
 /// What one read produced.

@@ -8,6 +8,7 @@ import Testing
 @testable import SlipstreamStream
 @testable import SlipstreamOutput
 @testable import SlipstreamBatch
+@testable import SlipstreamFixtures
 
 /// `slipstream batch` over directories and archives that each test builds with the system's tar,
 /// gzip, zstd and zip.

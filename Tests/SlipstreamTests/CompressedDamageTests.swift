@@ -4,6 +4,8 @@ import Testing
 @testable import SlipstreamCore
 @testable import SlipstreamOutput
 @testable import SlipstreamBatch
+@testable import SlipstreamFixtures
+@testable import SlipstreamInput
 
 /// A compressed stream cut at any length is damage (exit 65), located by the compressed byte where
 /// it broke: never "cannot open" (exit 66, input not found), however early the cut.

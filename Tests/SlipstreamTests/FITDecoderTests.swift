@@ -5,6 +5,7 @@ import Testing
 @testable import SlipstreamCore
 @testable import SlipstreamFIT
 import SlipstreamOutput
+@testable import SlipstreamFixtures
 
 /// The FIT decoder on files our encoder writes, so that every byte is known, and on hostile ones.
 @Suite struct FITDecoderTests {

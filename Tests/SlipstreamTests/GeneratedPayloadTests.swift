@@ -1,6 +1,7 @@
 import Testing
 
 import Slipstream
+@testable import SlipstreamFixtures
 
 /// A multi-hour, multi-activity payload made on the fly, checked against what the generator itself
 /// computed while writing it (plain loops over the values it wrote, not over parsed columns).

@@ -7,6 +7,7 @@ import Testing
 @testable import SlipstreamStream
 @testable import SlipstreamOutput
 @testable import SlipstreamBatch
+@testable import SlipstreamFixtures
 
 /// Broken and hostile input: every case ends in one located error of the expected kind (exit 65),
 /// never a crash, and keeps the activities that closed before it.

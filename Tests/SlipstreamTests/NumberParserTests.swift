@@ -7,6 +7,7 @@ import Testing
 @testable import SlipstreamStream
 @testable import SlipstreamOutput
 @testable import SlipstreamBatch
+@testable import SlipstreamFixtures
 
 @Suite struct NumberParserTests {
     private func parse(_ text: String) -> Double? {

@@ -1,0 +1,29 @@
+// What `slipstream serve` is told: where to listen, how big a body may be, how far a Terra signature's
+// timestamp may be from now.
+
+import Foundation
+import SlipstreamDelivery
+
+public struct ServiceSettings: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Bodies of ingest and webhook requests longer than this are answered 413.
+    public var maxBodyBytes = 256 << 20
+    /// Seconds a `terra-signature` timestamp may be from now.
+    public var signatureToleranceSeconds: Int64 = 300
+    /// Seconds a connection may stay idle (a slow client) before it is closed.
+    public var idleTimeoutSeconds: Int64 = 60
+    /// Where users are sent to connect (`auth_url`); defaults to http://HOST:PORT.
+    public var publicURL: String?
+    /// How webhooks are sent; `deliversWebhooks` false runs no delivery worker in this process.
+    public var delivery = DeliverySettings()
+    public var deliversWebhooks = true
+    /// Terra's per-user limits on requested days.
+    public var rateLimit = RateLimit()
+    /// The time, injectable for tests.
+    public var now: @Sendable () -> Date = { Date() }
+
+    public init() {}
+
+    var baseURL: String { publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+}

@@ -1,0 +1,82 @@
+// `slipstream serve`: the routes of Terra's API that the Xoss integration answers, on one storage.
+//
+//     POST   /v2/auth/authenticateUser     GET /v2/userInfo     GET /v2/subscriptions
+//     DELETE /v2/auth/deauthenticateUser   POST /v2/ingest      GET /v2/activity
+//     POST   /webhooks/terra/{dev_id}      GET /auth/connected  GET /healthz  GET /metrics  GET /openapi.yaml
+
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SlipstreamDelivery
+import SlipstreamStorage
+
+public struct SlipstreamServer: Sendable {
+    public let storage: any Storage
+    public let settings: ServiceSettings
+    public let metrics = ServiceMetrics()
+
+    public init(storage: any Storage, settings: ServiceSettings) {
+        self.storage = MeasuredStorage(inner: storage, metrics: metrics)
+        self.settings = settings
+    }
+
+    /// The methods of each path, for 405 answers (the router itself says 404).
+    static let methods: [(path: String, methods: [HTTPRequest.Method])] = [
+        ("/healthz", [.get]), ("/metrics", [.get]), ("/openapi.yaml", [.get]), ("/auth/connected", [.get]),
+        ("/v2/auth/authenticateUser", [.post]), ("/v2/userInfo", [.get]), ("/v2/subscriptions", [.get]),
+        ("/v2/auth/deauthenticateUser", [.delete]), ("/v2/ingest", [.post]), ("/v2/activity", [.get]), ("/webhooks/terra/", [.post]),
+    ]
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: RequestObserver(metrics: metrics))
+        router.get("/healthz") { _, _ in ServiceJSON.response { TerraJSON.statusObject(&$0) } }
+        router.get("/metrics") { _, _ in metrics.response() }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        router.get("/auth/connected") { request, _ in connectedPage(request) }
+        let v2 = router.group("v2")
+        v2.post("auth/authenticateUser") { request, _ in try await authenticateUser(request) }
+        v2.get("userInfo") { request, _ in try await userInfo(request) }
+        v2.get("subscriptions") { request, _ in try await subscriptions(request) }
+        v2.delete("auth/deauthenticateUser") { request, _ in try await deauthenticateUser(request) }
+        v2.post("ingest") { request, _ in try await ingest(request) }
+        v2.get("activity") { request, _ in try await activity(request) }
+        router.post("/webhooks/terra/:dev_id") { request, context in
+            try await terraWebhook(request, developerID: context.parameters.require("dev_id"))
+        }
+        return router
+    }
+
+    /// Runs ``application(logger:services:beforeServing:)`` until SIGTERM or SIGINT.
+    public func run(
+        logger: Logger, services first: [any Service] = [], beforeServing: (@Sendable () async throws -> Void)? = nil
+    ) async throws {
+        try await application(logger: logger, services: first, beforeServing: beforeServing).runService()
+    }
+
+    /// The application, listening where the settings say, with the delivery worker beside it.
+    /// - Parameters:
+    ///   - services: run before the others and stopped after them (the database's client).
+    ///   - beforeServing: runs once they run, before the first connection is taken (migrations).
+    public func application(
+        logger: Logger, services first: [any Service] = [], beforeServing: (@Sendable () async throws -> Void)? = nil
+    ) -> some ApplicationProtocol {
+        var services = first
+        if settings.deliversWebhooks {
+            var workerLogger = logger
+            workerLogger[metadataKey: "worker"] = "delivery"
+            services.append(DeliveryWorker(storage: storage, settings: settings.delivery, metrics: metrics, logger: workerLogger, now: settings.now))
+        }
+        var application = Application(
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(settings.idleTimeoutSeconds))),
+            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "slipstream"),
+            services: services,
+            logger: logger)
+        if let beforeServing { application.beforeServerStarts(perform: beforeServing) }
+        return application
+    }
+}

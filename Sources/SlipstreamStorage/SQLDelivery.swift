@@ -1,0 +1,63 @@
+// The delivery statements both databases run (parameters written `$`, which SQLite reads as `?`).
+
+
+package enum SQLDelivery {
+    /// Due messages: for each developer's user, the oldest one neither delivered nor failed, if it is
+    /// due and not leased, to an endpoint that is set and enabled. Parameters: now, now, limit.
+    package static let due = """
+        SELECT o.id, o.developer_id, o.user_id, o.kind, o.summary_id, o.reference, o.body, o.attempts, o.created_at,
+               d.name AS d_name, d.api_key_hash AS d_key, d.webhook_url AS d_url, d.webhook_signing_secret AS d_secret,
+               d.terra_signing_secret AS d_terra, d.created_at AS d_created, d.webhook_disabled_at AS d_disabled
+        FROM outbox o JOIN developers d ON d.id = o.developer_id
+        WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.locked_until <= ?
+          AND d.webhook_url IS NOT NULL AND d.webhook_disabled_at IS NULL
+          AND o.id = (SELECT min(p.id) FROM outbox p WHERE p.developer_id = o.developer_id AND p.user_id = o.user_id AND p.status = 'pending')
+        ORDER BY o.id LIMIT ?
+        """
+
+    /// A statement's text and its parameters (text, integer or null).
+    package enum Value: Sendable {
+        case text(String?), integer(Int64?)
+    }
+
+    /// What an outcome writes: the message's row, then the endpoint's failing period.
+    package static func complete(_ d: Delivery, outcome: DeliveryOutcome, now: Int64, disableAfter: Int64) -> [(String, [Value])] {
+        let id = Value.integer(d.id)
+        let developer = Value.text(d.developer.id)
+        let succeeded = "UPDATE developers SET webhook_failing_since = NULL WHERE id = $"
+        let failing = "UPDATE developers SET webhook_failing_since = coalesce(webhook_failing_since, $) WHERE id = $"
+        let disableIfLong = """
+            UPDATE developers SET webhook_disabled_at = $
+            WHERE id = $ AND webhook_failing_since IS NOT NULL AND webhook_failing_since <= $ AND webhook_disabled_at IS NULL
+            """
+        func failed(_ row: String, _ values: [Value]) -> [(String, [Value])] {
+            [(row, values), (failing, [.integer(now), developer]), (disableIfLong, [.integer(now), developer, .integer(now - disableAfter)])]
+        }
+        switch outcome {
+        case .delivered(let status):
+            return [
+                (
+                    "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, last_status = $, last_error = NULL, delivered_at = $, locked_until = 0 WHERE id = $",
+                    [.integer(Int64(status)), .integer(now), id]
+                ),
+                (succeeded, [developer]),
+            ]
+        case .retry(let at, let status, let error):
+            return failed(
+                "UPDATE outbox SET attempts = attempts + 1, last_status = $, last_error = $, next_attempt_at = $, locked_until = 0 WHERE id = $",
+                [.integer(status.map(Int64.init)), .text(error), .integer(at), id])
+        case .failed(let status, let error):
+            return failed(
+                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_status = $, last_error = $, locked_until = 0 WHERE id = $",
+                [.integer(status.map(Int64.init)), .text(error), id])
+        case .endpointGone:
+            return [
+                (
+                    "UPDATE outbox SET attempts = attempts + 1, last_status = 410, last_error = 'endpoint gone (410): disabled', locked_until = 0 WHERE id = $",
+                    [id]
+                ),
+                ("UPDATE developers SET webhook_disabled_at = $ WHERE id = $", [.integer(now), developer]),
+            ]
+        }
+    }
+}
