@@ -11,6 +11,10 @@ public struct DecodedActivity: Sendable {
     /// Metadata `start_time` and `end_time`, UTC epoch microseconds.
     public var startTime: Int64?
     public var endTime: Int64?
+    /// The UTC offset written in metadata `start_time` (`…+02:00`: 7200, `…Z`: 0); nil when it has none.
+    public var startOffsetSeconds: Int?
+    /// Metadata `type` (Terra's ActivityType), when it is a whole number.
+    public var activityType: Int?
     /// Summary values the input carried (a provider's or a device's own totals), in input order.
     public var providerValues: [(field: SummaryField, value: RawJSON)] = []
     public var userID: String?
@@ -43,6 +47,8 @@ public struct DecodedActivity: Sendable {
         summaryID = nil
         startTime = nil
         endTime = nil
+        startOffsetSeconds = nil
+        activityType = nil
         providerValues.removeAll(keepingCapacity: true)
         userID = nil
         providerName = nil
@@ -63,12 +69,18 @@ public protocol DecodedActivitySink: AnyObject {
     func activityDecoded(_ activity: inout DecodedActivity) throws
     /// The user of the activities that awaited one has been read.
     func userRead(userID: String?, providerName: String?) throws
+    /// A top-level value's `type` (Terra's event type: `activity`, `auth`, `deauth`…) has been read.
+    func typeRead(_ type: String)
     /// A top-level value of the input has ended; `user` is its envelope's `user`. With
     /// `discardsActivities`, the activities that still await the user are not activities after all
     /// (the envelope's `type` turned out not to be `activity`).
     func payloadEnded(user: RawJSON?, discardsActivities: Bool) throws
     /// Something in the input that is not what an activity payload should be; reading goes on.
     func problem(_ error: SlipstreamError)
+}
+
+extension DecodedActivitySink {
+    public func typeRead(_ type: String) {}
 }
 
 /// One input format's decoder: fed chunks of any size as they arrive, it hands what it reads to

@@ -24,6 +24,10 @@ public struct ActivityRecord: Sendable {
     /// Metadata `start_time` and `end_time`, UTC epoch microseconds.
     public var startTime: Int64?
     public var endTime: Int64?
+    /// The UTC offset written in metadata `start_time`; nil when it has none.
+    public var startOffsetSeconds: Int?
+    /// Metadata `type` (Terra's ActivityType), when it is a whole number.
+    public var activityType: Int?
     /// The timer's value at the end, when the input said (``DecodedActivity/timerAtEnd``).
     public var timerAtEnd: Double?
     /// Seconds in motion, when the input said (``DecodedActivity/movingSeconds``).
@@ -43,6 +47,8 @@ public struct ActivityRecord: Sendable {
         deviceData = decoded.deviceData
         startTime = decoded.startTime
         endTime = decoded.endTime
+        startOffsetSeconds = decoded.startOffsetSeconds
+        activityType = decoded.activityType
         timerAtEnd = decoded.timerAtEnd
         movingSeconds = decoded.movingSeconds
     }
@@ -52,6 +58,8 @@ public struct ActivityRecord: Sendable {
 public protocol ActivityConsumer: AnyObject {
     /// A finished activity, with its envelope's user when there is one.
     func activity(_ record: ActivityRecord) throws
+    /// A top-level value's `type` (Terra's event type: `activity`, `auth`, `deauth`…) has been read.
+    func typeRead(_ type: String)
     /// A top-level value of the input has ended; `user` is its envelope's `user`, if it had one.
     func payloadEnded(user: RawJSON?) throws
     /// Something in the input that is not what an activity payload should be; reading goes on.
@@ -60,4 +68,5 @@ public protocol ActivityConsumer: AnyObject {
 
 extension ActivityConsumer {
     public func payloadEnded(user: RawJSON?) throws {}
+    public func typeRead(_ type: String) {}
 }

@@ -105,6 +105,21 @@ public enum Timestamp {
     }
 
     /// Formats UTC epoch microseconds as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    /// The UTC offset a timestamp's text is written with, in seconds (`…T10:00+02:00`: 7200, `…Z`: 0);
+    /// nil when the text has none or is no timestamp. Read from the text after `T` as written,
+    /// whether or not the rest of it parses.
+    public static func writtenOffsetSeconds(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let t = text.firstIndex(of: "T") else { return nil }
+        let clock = text[t...]
+        if clock.hasSuffix("Z") || clock.hasSuffix("z") { return 0 }
+        guard let signIndex = clock.lastIndex(where: { $0 == "+" || $0 == "-" }) else { return nil }
+        let digits = clock[clock.index(after: signIndex)...].filter(\.isNumber)
+        guard digits.count == 4 || digits.count == 2, let value = Int(digits) else { return nil }
+        let minutes = digits.count == 4 ? value / 100 * 60 + value % 100 : value * 60
+        return (clock[signIndex] == "-" ? -1 : 1) * minutes * 60
+    }
+
     public static func format(microseconds: Int64) -> String {
         var bytes: [UInt8] = []
         append(microseconds: microseconds, offsetSeconds: 0, suffix: .z, to: &bytes)

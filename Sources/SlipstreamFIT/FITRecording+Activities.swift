@@ -116,6 +116,9 @@ extension FITRecording {
         activity.startTime = startSeconds * 1_000_000
         activity.endTime = startSeconds * 1_000_000 + Int64((elapsed * 1e6).rounded())
         activity.summaryID = summaryID(session: session?.index ?? 0)
+        activity.activityType = FITProfile.activityType(sport: session?.sport, subSport: session?.subSport)
+        // As the metadata writes it: none for local times, whole minutes.
+        if !isLocal { activity.startOffsetSeconds = utcOffset.map { ($0 < 0 ? -1 : 1) * Int(abs($0) / 60 * 60) } ?? 0 }
         activity.metadata = metadata(
             start: activity.startTime!, end: activity.endTime!, offset: isLocal ? nil : utcOffset, local: isLocal, session: session,
             summaryID: activity.summaryID!)

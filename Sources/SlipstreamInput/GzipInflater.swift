@@ -1,5 +1,6 @@
-// Gzip request bodies inflated as they stream in (the only file that imports zlib). Several gzip
-// members one after another read as one body, as gunzip reads them.
+// Gzip inflated as it streams in (the only file that imports zlib): request bodies, and any input
+// pushed to an ActivityStream. Several gzip members one after another read as one body, as gunzip
+// reads them.
 
 import CZlib
 import SlipstreamCore
@@ -10,8 +11,11 @@ package final class GzipInflater {
     /// Compressed bytes consumed so far, for errors.
     private(set) var bytesIn = 0
     private var memberEnded = false
+    /// The input's name, for errors.
+    private let source: String
 
-    package init() {
+    package init(source: String) {
+        self.source = source
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         _ = czlib_inflate_init(stream)
@@ -50,7 +54,7 @@ package final class GzipInflater {
             case Z_STREAM_END: memberEnded = true
             default:
                 let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                throw SlipstreamError(.damagedArchive, "the gzip body is damaged: \(reason)", source: "request body", byteOffset: bytesIn)
+                throw SlipstreamError(.damagedArchive, "the gzip body is damaged: \(reason)", source: source, byteOffset: bytesIn)
             }
         }
     }
@@ -58,7 +62,7 @@ package final class GzipInflater {
     /// - Throws: when the body ended inside a gzip member.
     package func finish() throws {
         guard memberEnded || bytesIn == 0 else {
-            throw SlipstreamError(.damagedArchive, "the gzip body ends before its end (cut short?)", source: "request body", byteOffset: bytesIn)
+            throw SlipstreamError(.damagedArchive, "the gzip body ends before its end (cut short?)", source: source, byteOffset: bytesIn)
         }
     }
 }

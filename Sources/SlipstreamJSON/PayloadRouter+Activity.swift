@@ -132,13 +132,21 @@ extension PayloadRouter {
 
     func noteCapturedString(_ text: UnsafeRawBufferPointer) {
         switch captureKey {
-        case .startTime: activity.startTime = Timestamp.parse(text)?.microseconds
+        case .startTime:
+            activity.startTime = Timestamp.parse(text)?.microseconds
+            activity.startOffsetSeconds = Timestamp.writtenOffsetSeconds(text)
         case .endTime: activity.endTime = Timestamp.parse(text)?.microseconds
         case .summaryID: activity.summaryID = String(decoding: text, as: UTF8.self)
         case .userID: userID = String(decoding: text, as: UTF8.self)
         case .provider: providerName = String(decoding: text, as: UTF8.self)
-        case .other, .timerEnd, .movingSeconds: break
+        case .other, .timerEnd, .movingSeconds, .activityType: break
         }
+    }
+
+    /// The leading digits of a number's text (`3` of `3.5`); nil when it starts with none (`-1`).
+    static func wholeNumber(_ text: UnsafeRawBufferPointer) -> Int? {
+        let digits = text.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        return digits.isEmpty ? nil : Int(String(decoding: digits, as: UTF8.self))
     }
 
     func metadataKey(_ key: UnsafeRawBufferPointer) -> MetadataKey {
@@ -147,6 +155,7 @@ extension PayloadRouter {
             if key == "start_time" { return .startTime }
             if key == "end_time" { return .endTime }
             if key == "summary_id" { return .summaryID }
+            if key == "type" { return .activityType }
         case .user:
             if key == "user_id" { return .userID }
             if key == "provider" { return .provider }

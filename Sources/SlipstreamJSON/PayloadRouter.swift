@@ -51,7 +51,7 @@ final class PayloadRouter {
     }
 
     enum CaptureTarget { case metadata, user, extras, provider(SummaryField) }
-    enum MetadataKey { case other, startTime, endTime, summaryID, userID, provider, timerEnd, movingSeconds }
+    enum MetadataKey { case other, startTime, endTime, summaryID, activityType, userID, provider, timerEnd, movingSeconds }
 
     /// Returns the absolute input offset yajl is at; set by the decoder.
     var locate: () -> Int = { 0 }
@@ -290,6 +290,7 @@ final class PayloadRouter {
                 switch captureKey {
                 case .timerEnd: activity.timerAtEnd = NumberParser.parse(text)
                 case .movingSeconds: activity.movingSeconds = NumberParser.parse(text)
+                case .activityType: activity.activityType = Self.wholeNumber(text)
                 default: break
                 }
             }
@@ -332,6 +333,7 @@ final class PayloadRouter {
         case .envelopeReference: envelopeReference = String(decoding: text, as: UTF8.self)
         case .envelopeType:
             envelopeType = String(decoding: text, as: UTF8.self)
+            sink.typeRead(envelopeType!)
             if envelopeType != "activity" {
                 report("payload type is \"\(envelopeType!)\"; expected \"activity\"")
             }
@@ -380,100 +382,5 @@ final class PayloadRouter {
             scalar(slot, tag: tag, found: value ? "true" : "false")
         }
         return pendingError == nil
-    }
-
-    // MARK: - Slots and frames
-
-    /// The slot of the value that starts now; counts array elements.
-    @inline(__always)
-    private func takeSlot() -> (Slot, UInt8) {
-        guard let last = frames.indices.last else { return (.payload, 0) }
-        let frame = frames[last]
-        guard frame.isArray else {
-            keyAwaitsValue = false
-            return (slot, slotTag)
-        }
-        frames[last].count += 1
-        switch frame.slot {
-        case .sampleList: return (.sample, frame.tag)
-        case .coordinates: return (.coordinate, 0)
-        case .activityList, .topArray: return (.activity, 0)
-        default: return (.skip, 0)
-        }
-    }
-
-    private func push(_ slot: Slot, tag: UInt8 = 0, isArray: Bool) {
-        frames.append(Frame(slot: slot, tag: tag, isArray: isArray))
-        self.slot = .skip
-    }
-
-    /// A scalar where the slot expected something else.
-    private func scalar(_ slot: Slot, tag: UInt8, found: String) {
-        switch slot {
-        case .payload:
-            beginPayload()
-            report("expected an activity payload (an object or an array), found \(found)")
-            endPayload()
-        case .activity:
-            report("expected an activity object, found \(found)")
-        case .activityList:
-            if found != "null" { report("`data` must be an array of activities, found \(found)") }
-            sawData = true
-        case .sample:
-            sampleDropped(Int(tag))
-        case .envelopeType:
-            report("payload type must be a string, found \(found)")
-        default:
-            break  // a null or mistyped value of a sample field: the sample lacks it
-        }
-    }
-
-    // MARK: - Keys
-
-    private func topObjectKey(_ key: UnsafeRawBufferPointer) -> Slot {
-        if key == "data" {
-            sawData = true
-            return envelopeType == nil || envelopeType == "activity" ? .activityList : .skip
-        }
-        if key == "user" { return .user }
-        if key == "type" { return .envelopeType }
-        if key == "status" { return .envelopeStatus }
-        if key == "message" { return .envelopeMessage }
-        if key == "reference" { return .envelopeReference }
-        if key == "version" { return .skip }
-        let slot = activityKey(key)
-        if slot != .skip { sawActivityKey = true }
-        return slot
-    }
-
-    private func activityKey(_ key: UnsafeRawBufferPointer) -> Slot {
-        if key == "metadata" { return .metadata }
-        if key == "slipstream" { return .extras }
-        return treeKey(key, node: 0)
-    }
-
-    /// A key inside an object of the key tree: a nested object, a sample list or a provider value.
-    private func treeKey(_ key: UnsafeRawBufferPointer, node: Int) -> Slot {
-        switch tree.child(of: node, key: key) {
-        case .container(let child):
-            slotTag = child
-            return .container
-        case .samples(let channel):
-            slotTag = UInt8(channel.rawValue)
-            return .sampleList
-        case .provider(let field):
-            slotTag = UInt8(field.rawValue)
-            return .providerValue
-        case nil:
-            return .skip
-        }
-    }
-
-    @inline(__always)
-    private func sampleKey(_ key: UnsafeRawBufferPointer, channel: Int) -> Slot {
-        if key == "timestamp" { return .sampleTime }
-        if key == "timer_duration_seconds" { return .sampleTimer }
-        if key == valueKeys[channel] { return isCoordinate[channel] ? .coordinates : .sampleValue }
-        return .skip
     }
 }

@@ -20,6 +20,13 @@ public enum Credentials {
 
     public static func hash(apiKey: String) -> [UInt8] { Array(SHA256.hash(data: Data(apiKey.utf8))) }
 
+    /// The first `count` bytes of the SHA-256 of `parts` one after another, as hex: a stable id for content.
+    package static func contentID(_ parts: [[UInt8]], bytes count: Int) -> String {
+        var hash = SHA256()
+        for part in parts { hash.update(data: Data(part)) }
+        return hex(hash.finalize().prefix(count))
+    }
+
     /// True when `apiKey` hashes to `storedHash`, in time that does not depend on where they differ.
     public static func matches(apiKey: String, storedHash: [UInt8]) -> Bool {
         constantTimeEqual(hash(apiKey: apiKey), storedHash)

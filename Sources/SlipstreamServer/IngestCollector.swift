@@ -1,8 +1,6 @@
 // Receives the activities of one ingest request as they are decoded and turns each into what is
 // stored: the Terra summary object and the encoded columns. The request commits them all at once.
 
-import Crypto
-import Foundation
 import SlipstreamCore
 import SlipstreamOutput
 import SlipstreamSecrets
@@ -15,6 +13,8 @@ final class IngestCollector: ActivityConsumer {
     private(set) var problems: [SlipstreamError] = []
     /// Users named by the payloads (Terra's pushes), in first-seen order.
     private(set) var payloadUsers: [String] = []
+    /// The `type` of the body's first payload (a Terra event's: `auth`, `deauth`…), when it has one.
+    private(set) var eventType: String?
     /// The request body's length as received.
     var bodyBytes = 0
 
@@ -41,7 +41,7 @@ final class IngestCollector: ActivityConsumer {
         let local = stored > 0 && record.columns.timestampsWithoutOffset == stored
         let activity = StoredActivity(
             userID: userID, summaryID: record.summaryID ?? Self.derivedSummaryID(record, start: start), startTime: start, endTime: end,
-            utcOffsetSeconds: local ? nil : Self.utcOffset(of: record.metadata) ?? 0, summaryJSON: writer.bytes,
+            utcOffsetSeconds: local ? nil : record.startOffsetSeconds ?? 0, summaryJSON: writer.bytes,
             samples: SampleCodec.encode(record.columns))
         // A summary id sent twice in one request: the later copy wins, as it would across requests.
         activities.removeAll { $0.userID == activity.userID && $0.summaryID == activity.summaryID }
@@ -50,26 +50,12 @@ final class IngestCollector: ActivityConsumer {
 
     func problem(_ error: SlipstreamError) { problems.append(error) }
 
-    /// An id for an activity whose metadata has none: the same activity sent again gets the same id.
-    static func derivedSummaryID(_ record: ActivityRecord, start: Int64) -> String {
-        var hash = SHA256()
-        hash.update(data: Data(String(start).utf8))
-        hash.update(data: Data((record.metadata?.bytes ?? [])))
-        return "slipstream-" + Credentials.hex(hash.finalize().prefix(12))
+    func typeRead(_ type: String) {
+        if eventType == nil { eventType = type }
     }
 
-    /// The UTC offset written in `metadata.start_time` (`…+02:00`, `…Z`), in seconds.
-    static func utcOffset(of metadata: RawJSON?) -> Int? {
-        guard let bytes = metadata?.bytes,
-            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-            let text = object["start_time"] as? String, let t = text.firstIndex(of: "T")
-        else { return nil }
-        let clock = text[t...]
-        if clock.hasSuffix("Z") || clock.hasSuffix("z") { return 0 }
-        guard let signIndex = clock.lastIndex(where: { $0 == "+" || $0 == "-" }) else { return nil }
-        let digits = clock[clock.index(after: signIndex)...].filter(\.isNumber)
-        guard digits.count == 4 || digits.count == 2, let value = Int(digits) else { return nil }
-        let minutes = digits.count == 4 ? value / 100 * 60 + value % 100 : value * 60
-        return (clock[signIndex] == "-" ? -1 : 1) * minutes * 60
+    /// An id for an activity whose metadata has none: the same activity sent again gets the same id.
+    static func derivedSummaryID(_ record: ActivityRecord, start: Int64) -> String {
+        "slipstream-" + Credentials.contentID([Array(String(start).utf8), record.metadata?.bytes ?? []], bytes: 12)
     }
 }

@@ -36,17 +36,10 @@ public struct SlipstreamServer: Sendable {
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
-        router.get("/auth/connected") { request, _ in connectedPage(request) }
-        let v2 = router.group("v2")
-        v2.post("auth/authenticateUser") { request, _ in try await authenticateUser(request) }
-        v2.get("userInfo") { request, _ in try await userInfo(request) }
-        v2.get("subscriptions") { request, _ in try await subscriptions(request) }
-        v2.delete("auth/deauthenticateUser") { request, _ in try await deauthenticateUser(request) }
-        v2.post("ingest") { request, _ in try await ingest(request) }
-        v2.get("activity") { request, _ in try await activity(request) }
-        router.post("/webhooks/terra/:dev_id") { request, context in
-            try await terraWebhook(request, developerID: context.parameters.require("dev_id"))
-        }
+        let auth = Authenticator(accounts: storage)
+        UserController(accounts: storage, settings: settings, auth: auth).addRoutes(to: router)
+        IngestController(storage: storage, settings: settings, metrics: metrics, auth: auth).addRoutes(to: router)
+        ActivityController(storage: storage, settings: settings, auth: auth).addRoutes(to: router)
         return router
     }
 

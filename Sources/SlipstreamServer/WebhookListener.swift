@@ -1,6 +1,7 @@
 // `slipstream webhooks listen`: a developer's endpoint on their own machine (what `stripe listen` is
 // for Stripe). Each push's terra-signature is checked on the bytes as they stream in, while the
-// body is decoded; once it holds, the activities' summaries (or the event) go to standard output.
+// body is decoded (SignedBody, as the server reads Terra's pushes); once it holds, the activities'
+// summaries (or the event) go to standard output.
 
 import Foundation
 import HTTPTypes
@@ -9,7 +10,6 @@ import Logging
 import SlipstreamCore
 import SlipstreamDelivery
 import SlipstreamOutput
-import SlipstreamSecrets
 import SlipstreamStream
 
 public struct WebhookListener: Sendable {
@@ -38,37 +38,18 @@ public struct WebhookListener: Sendable {
     }
 
     func receive(_ request: Request) async throws -> Response {
-        var signature: TerraSignature
-        do {
-            signature = try TerraSignature(
-                header: request.headers[HTTPField.Name("terra-signature")!], secret: secret, now: Int64(Date().timeIntervalSince1970),
-                tolerance: tolerance)
-        } catch {
-            throw Problem.unauthorized(error.description)
-        }
         var summaries: [UInt8] = []
-        var head: [UInt8] = []
         var activities = 0
         let writer = SummaryWriter(output: { summaries += $0 }, problem: { _ in })
-        let stream = ActivityStream(source: "webhook", consumer: Counting(inner: writer) { activities += 1 })
-        var decodeError: SlipstreamError?
-        try await request.forEachBodyChunk { buffer in
-            buffer.withUnsafeReadableBytes { chunk in
-                signature.update(chunk)
-                if head.count < 64 << 10 { head += chunk.prefix(64 << 10 - head.count) }
-                guard decodeError == nil else { return }
-                do { try stream.feed(chunk) } catch let error as SlipstreamError { decodeError = error } catch {}
-            }
-        }
-        if decodeError == nil {
-            do { try stream.finish() } catch { decodeError = error }
-        }
-        do { try signature.verify() } catch { throw Problem.unauthorized(error.description) }
+        let counting = Counting(inner: writer) { activities += 1 }
+        let body = try await SignedBody.read(
+            request, secret: secret, now: Int64(Date().timeIntervalSince1970), tolerance: tolerance, maxBodyBytes: .max,
+            into: ActivityStream(source: "webhook", consumer: counting))
         if activities > 0 {
             output(summaries)
-        } else if let event = try? JSONSerialization.jsonObject(with: Data(head)) as? [String: Any], event["type"] != nil {
-            output(head.filter { $0 != UInt8(ascii: "\n") } + [UInt8(ascii: "\n")])
-        } else if let decodeError {
+        } else if counting.eventType != nil {
+            output(body.head.filter { $0 != UInt8(ascii: "\n") } + [UInt8(ascii: "\n")])
+        } else if let decodeError = body.decodeError {
             throw Problem(.badRequest, decodeError.message, location: decodeError)
         }
         return ServiceJSON.response { TerraJSON.statusObject(&$0) }
@@ -88,5 +69,10 @@ public struct WebhookListener: Sendable {
         }
         func payloadEnded(user: RawJSON?) throws { try inner.payloadEnded(user: user) }
         func problem(_ error: SlipstreamError) { inner.problem(error) }
+        /// The first payload's `type`.
+        private(set) var eventType: String?
+        func typeRead(_ type: String) {
+            if eventType == nil { eventType = type }
+        }
     }
 }

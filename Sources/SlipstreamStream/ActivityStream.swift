@@ -1,6 +1,7 @@
 // The push API: an input's bytes are fed as they arrive (a file read, an HTTP request body, a
-// decompressor), in chunks of any size. The first bytes choose the decoder; what it decodes is
-// finished here, the same way for every format, and handed to the consumer.
+// decompressor), in chunks of any size. The first bytes choose the decoder (gzip is inflated first,
+// and its first inflated bytes choose); what it decodes is finished here, the same way for every
+// format, and handed to the consumer.
 //
 //     feed(chunk) -> [format chosen from the first bytes] -> decoder (TerraJSONDecoder)
 //                 -> activityDecoded -> ActivityBuilder (time order, summaries) -> consumer.activity
@@ -45,6 +46,8 @@ public final class ActivityStream {
     private let source: String
     private let checksFITCRC: Bool
     private var decoder: (any ActivityDecoder)?
+    /// Inflates the input when it is gzip: what comes out is fed as the input.
+    private var inflater: GzipInflater?
     /// The first bytes, until they tell the format.
     private var prefix: [UInt8] = []
     private var held: [ActivityRecord] = []
@@ -94,6 +97,14 @@ public final class ActivityStream {
     public func feed(_ chunk: UnsafeRawBufferPointer) throws(SlipstreamError) {
         precondition(!finished, "ActivityStream fed after an error or after finish()")
         guard chunk.count > 0 else { return }
+        if let inflater {
+            try inflate(chunk, with: inflater)
+            return
+        }
+        try feedDecoder(chunk)
+    }
+
+    private func feedDecoder(_ chunk: UnsafeRawBufferPointer) throws(SlipstreamError) {
         if let decoder {
             try decode { () throws(SlipstreamError) in try decoder.feed(chunk) }
             return
@@ -108,6 +119,7 @@ public final class ActivityStream {
     @discardableResult
     public func finish() throws(SlipstreamError) -> ReadReport {
         precondition(!finished, "ActivityStream finished twice or after an error")
+        if let inflater { try decode { () throws(SlipstreamError) in try Self.typed(source) { try inflater.finish() } } }
         if decoder == nil { try startDecoderIfKnown(isComplete: true) }
         try decode { () throws(SlipstreamError) in try decoder!.finish() }
         finished = true
@@ -124,6 +136,13 @@ public final class ActivityStream {
         switch format {
         case .json: decoder = TerraJSONDecoder(sink: self, source: source, limits: limits, parseThreads: parseThreads)
         case .fit: decoder = FITDecoder(sink: self, source: source, limits: limits, checksCRC: checksFITCRC)
+        case .gzip where inflater == nil:
+            let inflater = GzipInflater(source: source)
+            self.inflater = inflater
+            let bytes = prefix
+            prefix = []
+            try bytes.withUnsafeBytes { b in Result { () throws(SlipstreamError) in try inflate(b, with: inflater) } }.get()
+            return
         default:
             finished = true
             throw SlipstreamError(.unsupportedFormat, unreadable(format), source: source, byteOffset: 0)
@@ -141,6 +160,18 @@ public final class ActivityStream {
     private func unreadable(_ format: InputFormat) -> String {
         if format == .binary { return "not Terra JSON or FIT: looks like " + prefix.withUnsafeBytes { InputFormat.describeBinary($0) } }
         return "looks like \(format.rawValue) data, not Terra JSON or FIT: decompress or unpack it first (the slipstream commands read archives)"
+    }
+
+    /// Inflates a chunk of gzip and feeds the decoder what comes out.
+    private func inflate(_ chunk: UnsafeRawBufferPointer, with inflater: GzipInflater) throws(SlipstreamError) {
+        try decode { () throws(SlipstreamError) in
+            try Self.typed(source) { try inflater.inflate(chunk) { plain throws(SlipstreamError) in try self.feedDecoder(plain) } }
+        }
+    }
+
+    /// Runs `body`, whose errors are ``SlipstreamError``s but untyped.
+    private static func typed(_ source: String, _ body: () throws -> Void) throws(SlipstreamError) {
+        do { try body() } catch { throw outputError(error, source: source) }
     }
 
     /// Runs a decoder call; on an error, hands on what waited for a user and stops the stream.
@@ -195,6 +226,10 @@ extension ActivityStream: DecodedActivitySink {
         try releaseHeld(userID: nil, providerName: nil)
         report.payloads += 1
         try consumer.payloadEnded(user: user)
+    }
+
+    public func typeRead(_ type: String) {
+        consumer.typeRead(type)
     }
 
     public func problem(_ error: SlipstreamError) {

@@ -5,13 +5,16 @@ import Hummingbird
 import SlipstreamSecrets
 import SlipstreamStorage
 
-extension SlipstreamServer {
-    func authenticate(_ request: Request) async throws -> Developer {
+/// Who a request comes from: its developer (by `dev-id` and `x-api-key`), and the user it names.
+struct Authenticator: Sendable {
+    let accounts: any AccountStore
+
+    func developer(_ request: Request) async throws -> Developer {
         guard let id = request.headers[HTTPField.Name("dev-id")!], let key = request.headers[HTTPField.Name("x-api-key")!] else {
             throw Problem.unauthorized("dev-id or x-api-key headers are missing")
         }
         // The same work whether or not the developer exists, so that timing tells nothing.
-        let developer = try await storage.developer(id: id)
+        let developer = try await accounts.developer(id: id)
         let matches = Credentials.matches(apiKey: key, storedHash: developer?.apiKeyHash ?? Self.absentKeyHash)
         guard let developer, matches else { throw Problem.unauthorized("dev-id or x-api-key is wrong") }
         return developer
@@ -23,7 +26,7 @@ extension SlipstreamServer {
     /// unknown or another developer's.
     func requestedUser(_ request: Request, of developer: Developer) async throws -> ServiceUser {
         guard let id = request.uri.queryParameters.get("user_id"), !id.isEmpty else { throw Problem.badRequest("user_id is required") }
-        guard let user = try await storage.user(id: id, developerID: developer.id) else { throw Problem.notFound("user not found") }
+        guard let user = try await accounts.user(id: id, developerID: developer.id) else { throw Problem.notFound("user not found") }
         return user
     }
 }

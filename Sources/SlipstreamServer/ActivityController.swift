@@ -9,10 +9,19 @@ import SlipstreamCore
 import SlipstreamDelivery
 import SlipstreamStorage
 
-extension SlipstreamServer {
+/// The historical API.
+struct ActivityController: Sendable {
+    let storage: any ActivityStore & RateBucketStore
+    let settings: ServiceSettings
+    let auth: Authenticator
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.group("v2").get("activity") { request, _ in try await activity(request) }
+    }
+
     func activity(_ request: Request) async throws -> Response {
-        let developer = try await authenticate(request)
-        let user = try await requestedUser(request, of: developer)
+        let developer = try await auth.developer(request)
+        let user = try await auth.requestedUser(request, of: developer)
         let query = request.uri.queryParameters
         let range = try DateRange(start: query.get("start_date"), end: query.get("end_date"), now: settings.now())
         let toWebhook = try Self.flag(query.get("to_webhook"), name: "to_webhook", default: true)

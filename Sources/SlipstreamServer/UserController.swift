@@ -6,10 +6,24 @@ import Hummingbird
 import SlipstreamDelivery
 import SlipstreamStorage
 
-extension SlipstreamServer {
+/// Users: connecting (`authenticateUser` and the page its `auth_url` opens), reading and disconnecting.
+struct UserController: Sendable {
+    let accounts: any AccountStore
+    let settings: ServiceSettings
+    let auth: Authenticator
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/auth/connected") { request, _ in connectedPage(request) }
+        let v2 = router.group("v2")
+        v2.post("auth/authenticateUser") { request, _ in try await authenticateUser(request) }
+        v2.get("userInfo") { request, _ in try await userInfo(request) }
+        v2.get("subscriptions") { request, _ in try await subscriptions(request) }
+        v2.delete("auth/deauthenticateUser") { request, _ in try await deauthenticateUser(request) }
+    }
+
     /// `POST /v2/auth/authenticateUser?resource=XOSS` with an optional `{"reference_id":…}`.
     func authenticateUser(_ request: Request) async throws -> Response {
-        let developer = try await authenticate(request)
+        let developer = try await auth.developer(request)
         guard let resource = request.uri.queryParameters.get("resource"), !resource.isEmpty else {
             throw Problem.badRequest("resource is required (XOSS)")
         }
@@ -22,19 +36,18 @@ extension SlipstreamServer {
             throw Problem.badRequest("the body could not be read (at most 64 KiB of JSON): \(error)")
         }
         if bytes.readableBytes > 0 {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any] else {
+            do {
+                referenceID = try JSONDecoder().decode(AuthenticateUserBody.self, from: Data(buffer: bytes)).referenceID
+            } catch AuthenticateUserBody.NotAString.member(let key) {
+                throw Problem.badRequest("\(key) must be a string")
+            } catch {
                 throw Problem.badRequest("the body is not a JSON object")
-            }
-            for key in ["reference_id", "language", "auth_success_redirect_url", "auth_failure_redirect_url"] {
-                guard let value = object[key], !(key == "reference_id" && value is NSNull) else { continue }
-                guard let text = value as? String else { throw Problem.badRequest("\(key) must be a string") }
-                if key == "reference_id" { referenceID = text }
             }
         }
         let user = ServiceUser(
             id: UUID().uuidString.lowercased(), developerID: developer.id, provider: "XOSS", referenceID: referenceID,
             createdAt: settings.now())
-        try await storage.insertUser(user, announcing: TerraEvents.auth(user))
+        try await accounts.insertUser(user, announcing: TerraEvents.auth(user))
         return ServiceJSON.response { w in
             w.beginObject()
             TerraJSON.status(&w)
@@ -48,9 +61,9 @@ extension SlipstreamServer {
 
     /// `GET /v2/userInfo?user_id=` (one user) or `?reference_id=` (every user with it).
     func userInfo(_ request: Request) async throws -> Response {
-        let developer = try await authenticate(request)
+        let developer = try await auth.developer(request)
         if request.uri.queryParameters.get("user_id") != nil {
-            let user = try await requestedUser(request, of: developer)
+            let user = try await auth.requestedUser(request, of: developer)
             return ServiceJSON.response { w in
                 w.beginObject()
                 w.key("user")
@@ -64,7 +77,7 @@ extension SlipstreamServer {
         guard let reference = request.uri.queryParameters.get("reference_id") else {
             throw Problem.badRequest("give user_id or reference_id")
         }
-        let users = try await storage.users(developerID: developer.id, referenceID: reference)
+        let users = try await accounts.users(developerID: developer.id, referenceID: reference)
         guard !users.isEmpty else { throw Problem.notFound("no user has reference_id '\(reference)'") }
         return ServiceJSON.response { w in
             w.beginArray()
@@ -75,8 +88,8 @@ extension SlipstreamServer {
 
     /// `GET /v2/subscriptions`: every user of the developer.
     func subscriptions(_ request: Request) async throws -> Response {
-        let developer = try await authenticate(request)
-        let users = try await storage.users(developerID: developer.id, referenceID: nil)
+        let developer = try await auth.developer(request)
+        let users = try await accounts.users(developerID: developer.id, referenceID: nil)
         return ServiceJSON.response { w in
             w.beginObject()
             w.key("users")
@@ -89,9 +102,9 @@ extension SlipstreamServer {
 
     /// `DELETE /v2/auth/deauthenticateUser?user_id=`: the user and all their data, in one transaction.
     func deauthenticateUser(_ request: Request) async throws -> Response {
-        let developer = try await authenticate(request)
-        let user = try await requestedUser(request, of: developer)
-        guard try await storage.deleteUser(id: user.id, developerID: developer.id, announcing: TerraEvents.deauth(user)) else { throw Problem.notFound("user not found") }
+        let developer = try await auth.developer(request)
+        let user = try await auth.requestedUser(request, of: developer)
+        guard try await accounts.deleteUser(id: user.id, developerID: developer.id, announcing: TerraEvents.deauth(user)) else { throw Problem.notFound("user not found") }
         return ServiceJSON.response { TerraJSON.statusObject(&$0) }
     }
 
@@ -102,5 +115,26 @@ extension SlipstreamServer {
             <body><h1>Your Xoss account is connected</h1><p>Workouts you record from now on reach the app that sent you here. You can close this page.</p></body></html>
             """
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+/// `authenticateUser`'s optional body: its members, when present, are strings (`reference_id` may be null).
+struct AuthenticateUserBody: Decodable {
+    var referenceID: String?
+
+    enum Key: String, CodingKey, CaseIterable {
+        case referenceID = "reference_id", language
+        case successRedirect = "auth_success_redirect_url", failureRedirect = "auth_failure_redirect_url"
+    }
+
+    enum NotAString: Error { case member(String) }
+
+    init(from decoder: any Decoder) throws {
+        let members = try decoder.container(keyedBy: Key.self)
+        for key in Key.allCases where members.contains(key) {
+            if key == .referenceID, try members.decodeNil(forKey: key) { continue }
+            guard let text = try? members.decode(String.self, forKey: key) else { throw NotAString.member(key.rawValue) }
+            if key == .referenceID { referenceID = text }
+        }
     }
 }
