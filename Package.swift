@@ -124,18 +124,59 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
 
+        // Tests per target; the storage suite runs against SQLite, and PostgreSQL when CI starts one.
+        .testTarget(name: "SlipstreamCoreTests", dependencies: ["Slipstream", "SlipstreamCore", "SlipstreamFixtures"]),
+        .testTarget(name: "SlipstreamInputTests", dependencies: ["Slipstream"]),
         .testTarget(
-            name: "SlipstreamTests",
+            name: "SlipstreamJSONTests",
             dependencies: [
-                "Slipstream", "SlipstreamCore", "SlipstreamInput", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries",
-                "SlipstreamStream", "SlipstreamOutput", "SlipstreamBatch", "SlipstreamFixtures",
-            ],
-            exclude: ["Fixtures"]),
+                "Slipstream",
+                "SlipstreamCore",
+                "SlipstreamFixtures",
+                "SlipstreamJSON",
+                "SlipstreamStream",
+            ]),
+        .testTarget(
+            name: "SlipstreamFITTests",
+            dependencies: [
+                "Slipstream",
+                "SlipstreamCore",
+                "SlipstreamFIT",
+                "SlipstreamFixtures",
+                "SlipstreamOutput",
+            ]),
+        .testTarget(
+            name: "SlipstreamSummariesTests",
+            dependencies: [
+                "Slipstream",
+                "SlipstreamCore",
+                "SlipstreamOutput",
+                "SlipstreamStream",
+                "SlipstreamSummaries",
+            ]),
+        .testTarget(name: "SlipstreamStreamTests", dependencies: ["Slipstream", "SlipstreamFixtures"]),
+        .testTarget(
+            name: "SlipstreamBatchTests",
+            dependencies: [
+                "Slipstream",
+                "SlipstreamBatch",
+                "SlipstreamCore",
+                "SlipstreamFixtures",
+                "SlipstreamInput",
+                "SlipstreamOutput",
+            ]),
+        .testTarget(name: "SlipstreamStorageTests", dependencies: ["SlipstreamCore", "SlipstreamStorage"]),
+        .testTarget(name: "SlipstreamDeliveryTests", dependencies: ["SlipstreamDelivery"]),
         .testTarget(
             name: "SlipstreamServerTests",
             dependencies: [
-                "Slipstream", "SlipstreamStorage", "SlipstreamSQLite", "SlipstreamPostgres", "SlipstreamSecrets", "SlipstreamDelivery",
-                "SlipstreamServer", "SlipstreamFixtures",
+                "Slipstream",
+                "SlipstreamDelivery",
+                "SlipstreamPostgres",
+                "SlipstreamSQLite",
+                "SlipstreamSecrets",
+                "SlipstreamServer",
+                "SlipstreamStorage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

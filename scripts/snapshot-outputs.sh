@@ -111,9 +111,9 @@ sh_run() {
 # Inputs
 
 mkdir -p in/pass in/fail in/fit gen damaged exports
-cp "$repo"/Tests/SlipstreamTests/Fixtures/parsing/pass/*.json in/pass/
-cp "$repo"/Tests/SlipstreamTests/Fixtures/parsing/fail/*.json in/fail/
-cp "$repo"/Tests/SlipstreamTests/Fixtures/fit/*.fit in/fit/
+cp "$repo"/Tests/Fixtures/parsing/pass/*.json in/pass/
+cp "$repo"/Tests/Fixtures/parsing/fail/*.json in/fail/
+cp "$repo"/Tests/Fixtures/fit/*.fit in/fit/
 cp "$repo"/examples/xoss-morning-rides.json in/
 
 slipstream generate --seconds 600 --seed 1 > gen/ride-1.json
@@ -365,16 +365,25 @@ run_stdin webhooks-verify-empty tmp/event.json slipstream webhooks verify --secr
 # developers and deliveries on a database of their own, offline
 
 run developers-list-empty slipstream developers list --database cli.sqlite
+# register_keys FILE PREFIX: the dev_id, api_key and webhook_signing_secret a command printed.
+register_keys() {
+    local field value
+    for field in dev_id api_key webhook_signing_secret; do
+        value=$(sed -n "s/.*\"$field\":\"\([^\"]*\)\".*/\1/p" "$1")
+        [ -z "$value" ] || register "$value" "${2}_$(echo "$field" | tr a-z A-Z)"
+    done
+}
 run developers-create slipstream developers create --name "Acme Fitness" --database cli.sqlite
 cli_dev=$(sed -n 's/.*"dev_id":"\([^"]*\)".*/\1/p' "$case_path")
-register "$cli_dev" CLI_DEV_ID
+register_keys "$case_path" CLI
 run developers-create-hooked slipstream developers create --name "Hooked" --webhook-url http://127.0.0.1:9/hooks \
     --terra-signing-secret terra-secret --database sqlite:cli.sqlite
 cli_dev2=$(sed -n 's/.*"dev_id":"\([^"]*\)".*/\1/p' "$case_path")
-register "$cli_dev2" CLI_DEV_ID_2
+register_keys "$case_path" CLI2
 run developers-create-no-name slipstream developers create --database cli.sqlite
 run developers-list slipstream developers list --database cli.sqlite
 run developers-rotate-key slipstream developers rotate-key "$cli_dev" --database cli.sqlite
+register_keys "$case_path" CLI_ROTATED
 run developers-rotate-key-unknown slipstream developers rotate-key nobody-00000000 --database cli.sqlite
 run developers-set-webhook slipstream developers set-webhook "$cli_dev" https://example.com/terra --database cli.sqlite
 run developers-set-webhook-remove slipstream developers set-webhook "$cli_dev2" --database cli.sqlite
@@ -796,7 +805,13 @@ day1=$(date -u +%F)
     printf 's/ in [0-9.]+ s \\([0-9.]+ [KMG]?B\\/s\\)/ in T s (R MB\\/s)/g\n'
     printf 's/ in [0-9.]+ s\\b/ in T s/g\n'
     # Signatures made now (webhooks verify's command lines).
-    printf 's/t=[0-9]{10},v1=[0-9a-f]{64}/t=T,v1=HEX/g\n'
+    printf 's/t=[0-9]{10}(\\\\?),v1=[0-9a-f]{64}/t=T\\1,v1=HEX/g\n'
+    # Waits until a rate-limit bucket resets (the server's log repeats the headers).
+    printf 's/(Retry-After|X-Terra-RateLimit-Reset-After): [0-9]+/\\1: SECONDS/gI\n'
+    # Stale signatures (t=1000000000): how far from now.
+    printf 's/timestamp is [0-9]+ s away from now/timestamp is N s away from now/g\n'
+    # batch --output's temporary file is named after the process.
+    printf 's/\\.slipstream-[0-9]+\\.partial/.slipstream-PID.partial/g\n'
     # The scratch directory.
     printf 's|%s|WORK|g\n' "$work"
 } > norm-all.sed

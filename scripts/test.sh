@@ -33,7 +33,7 @@ trap 'rm -f "$generated" "$summary_first" "$strap"' EXIT
 "$bin" generate --format fit --seconds 1000 --activities 2 --seed 9 --strap-heart-rate > "$strap"
 corpus=()
 [ -d ../shared/fit-corpus/real ] && corpus=(../shared/fit-corpus/*.fit ../shared/fit-corpus/*.FIT ../shared/fit-corpus/real/*.fit)
-"$venv/bin/python" scripts/check-fit.py "$bin" "$generated" "$summary_first" "$strap" Tests/SlipstreamTests/Fixtures/fit/*.fit "${corpus[@]}"
+"$venv/bin/python" scripts/check-fit.py "$bin" "$generated" "$summary_first" "$strap" Tests/Fixtures/fit/*.fit "${corpus[@]}"
 
 # The Spark job (integrations/spark) in local[2]: PySpark, pyarrow and pytest from PyPI and Java 17
 # from Debian, installed by scripts/ensure-spark.sh; its Parquet against `batch` over the same files.

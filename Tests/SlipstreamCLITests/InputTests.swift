@@ -108,7 +108,7 @@ private let example = packageRoot.appendingPathComponent("examples/xoss-morning-
         #expect(strict.stderr.contains("ride.fit (byte ") && strict.stderr.contains("file CRC 0x"), "\(strict.stderr)")
         let lenient = try Self.sh("slipstream summarize --ignore-crc ride.fit", in: dir)
         #expect(lenient.status == 0 && lenient.stdout == strict.stdout, "\(lenient.stderr)")
-        let settings = try Self.sh("slipstream summarize '\(packageRoot.path)/Tests/SlipstreamTests/Fixtures/fit/Settings.fit'", in: dir)
+        let settings = try Self.sh("slipstream summarize '\(packageRoot.path)/Tests/Fixtures/fit/Settings.fit'", in: dir)
         #expect(settings.status == 65 && settings.stderr.hasSuffix("Settings.fit (byte 38): a FIT settings file, not an activity\n"))
     }
 

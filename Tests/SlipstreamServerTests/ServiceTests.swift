@@ -293,7 +293,7 @@ import Testing
     @Test(arguments: StorageKind.available)
     func aFITRecordingIsStoredUnderItsOwnSummaryID(_ kind: StorageKind) async throws {
         let f = try await ServiceFixture.make(kind)
-        let fit = try repositoryFile("Tests/SlipstreamTests/Fixtures/fit/Activity.fit")
+        let fit = try repositoryFile("Tests/Fixtures/fit/Activity.fit")
         try await f.test { client in
             let user = try await f.newUser(client)
             let id = try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: fit)) { r in

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 
 @testable import SlipstreamCore
-@testable import SlipstreamOutput
 @testable import SlipstreamBatch
 @testable import SlipstreamFixtures
 @testable import SlipstreamInput
@@ -14,16 +13,7 @@ import Testing
     static func gzipped() throws -> [UInt8] {
         var json: [UInt8] = []
         try PayloadGenerator.generate(GeneratorOptions(seconds: 30)) { json += $0 }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipstream-gz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try Data(json).write(to: dir.appendingPathComponent("ride.json"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-n", dir.appendingPathComponent("ride.json").path]
-        try process.run()
-        process.waitUntilExit()
-        return Array(try Data(contentsOf: dir.appendingPathComponent("ride.json.gz")))
+        return try SystemGzip.compress(json)
     }
 
     /// Opens and reads the stream to its end; the error it ends in, if any.

@@ -2,11 +2,8 @@ import Testing
 
 @testable import Slipstream
 @testable import SlipstreamCore
-@testable import SlipstreamJSON
 @testable import SlipstreamSummaries
 @testable import SlipstreamStream
-@testable import SlipstreamOutput
-@testable import SlipstreamBatch
 
 /// Sports-science summaries against hand-computed values.
 @Suite struct MetricsTests {

@@ -2,11 +2,7 @@ import Testing
 
 @testable import Slipstream
 @testable import SlipstreamCore
-@testable import SlipstreamJSON
-@testable import SlipstreamSummaries
 @testable import SlipstreamStream
-@testable import SlipstreamOutput
-@testable import SlipstreamBatch
 @testable import SlipstreamFixtures
 
 /// Broken and hostile input: every case ends in one located error of the expected kind (exit 65),

@@ -5,7 +5,7 @@ import Slipstream
 /// The push API as a library user drives it: bytes fed as they arrive, in chunks of any size.
 @Suite struct PushAPITests {
     /// The README's bundled example: two rides.
-    static let example = String(#filePath.dropLast("Tests/SlipstreamTests/PushAPITests.swift".count)) + "examples/xoss-morning-rides.json"
+    static let example = String(#filePath.dropLast("Tests/SlipstreamStreamTests/PushAPITests.swift".count)) + "examples/xoss-morning-rides.json"
 
     /// The program of the core v2 issue (and the README's second library example), with `print`
     /// writing into `lines` so that the test can read what it printed.

@@ -2,10 +2,6 @@ import Foundation
 import Testing
 
 @testable import Slipstream
-@testable import SlipstreamCore
-@testable import SlipstreamJSON
-@testable import SlipstreamSummaries
-@testable import SlipstreamStream
 @testable import SlipstreamOutput
 @testable import SlipstreamBatch
 @testable import SlipstreamFixtures

@@ -6,7 +6,7 @@ import Slipstream
 /// Real FIT recordings (Fixtures/fit, MIT, from python-fitparse's test files): what the decoder reads
 /// must be what fitdecode 0.11.0, an independent reading of the protocol, finds in them.
 @Suite struct FITCorpusTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fit")
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/fit")
 
     struct Read {
         var records: [ActivityRecord] = []
@@ -88,5 +88,24 @@ import Slipstream
         let untimed = try Self.read("DeveloperData.fit")
         #expect(untimed.records.isEmpty && untimed.error == nil)
         #expect(untimed.problems.map(\.message) == ["no activity: 3 record messages without a timestamp were left out: nothing places them in time"])
+    }
+}
+
+/// A FIT activity's type and start offset, as later stages take them, are what its metadata says.
+@Suite struct FITMetadataTests {
+    @Test func typeAndOffsetAgreeWithTheWrittenMetadata() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: FITCorpusTests.folder.path).filter { $0.hasSuffix(".fit") }.sorted()
+        var activities = 0
+        for name in names {
+            for record in try FITCorpusTests.read(name, checksCRC: false).records {
+                let metadata = try #require(record.metadata?.bytes)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(metadata)) as? [String: Any])
+                #expect(record.activityType == object["type"] as? Int, "\(name)")
+                let start = try #require(object["start_time"] as? String)
+                #expect(record.startOffsetSeconds == Array(start.utf8).withUnsafeBytes { Timestamp.writtenOffsetSeconds($0) }, "\(name)")
+                activities += 1
+            }
+        }
+        #expect(activities >= 5)
     }
 }

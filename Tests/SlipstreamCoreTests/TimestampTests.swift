@@ -2,11 +2,6 @@ import Testing
 
 @testable import Slipstream
 @testable import SlipstreamCore
-@testable import SlipstreamJSON
-@testable import SlipstreamSummaries
-@testable import SlipstreamStream
-@testable import SlipstreamOutput
-@testable import SlipstreamBatch
 @testable import SlipstreamFixtures
 
 @Suite struct TimestampTests {

@@ -1,12 +1,7 @@
 import Testing
 
 @testable import Slipstream
-@testable import SlipstreamCore
 @testable import SlipstreamJSON
-@testable import SlipstreamSummaries
-@testable import SlipstreamStream
-@testable import SlipstreamOutput
-@testable import SlipstreamBatch
 
 @Suite struct LineCounterTests {
     /// The eight-bytes-at-a-time count against a plain loop, on bytes near 0x0A (0x0B, 0x8A, 0x09,

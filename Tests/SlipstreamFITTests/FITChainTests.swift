@@ -3,8 +3,6 @@ import Testing
 
 @testable import Slipstream
 @testable import SlipstreamCore
-@testable import SlipstreamFIT
-import SlipstreamOutput
 @testable import SlipstreamFixtures
 
 /// The device's frame, chained files and a strap's `hr` messages, on files whose every byte is known.

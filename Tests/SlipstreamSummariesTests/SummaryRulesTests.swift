@@ -2,11 +2,9 @@ import Testing
 
 @testable import Slipstream
 @testable import SlipstreamCore
-@testable import SlipstreamJSON
 @testable import SlipstreamSummaries
 @testable import SlipstreamStream
 @testable import SlipstreamOutput
-@testable import SlipstreamBatch
 
 /// The rules of docs/METRICS.md, each on a small payload whose answer is worked out by hand.
 @Suite struct SummaryRulesTests {

@@ -10,7 +10,7 @@ import Testing
 
 import Slipstream
 
-private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures/parsing")
 
 private func cases(_ folder: String) -> [String] {

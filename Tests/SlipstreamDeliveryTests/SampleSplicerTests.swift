@@ -1,6 +1,5 @@
 import Testing
 
-@testable import SlipstreamCore
 @testable import SlipstreamDelivery
 
 @Suite struct SampleSplicerTests {

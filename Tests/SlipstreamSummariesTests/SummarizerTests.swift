@@ -2,11 +2,7 @@ import Testing
 
 @testable import Slipstream
 @testable import SlipstreamCore
-@testable import SlipstreamJSON
 @testable import SlipstreamSummaries
-@testable import SlipstreamStream
-@testable import SlipstreamOutput
-@testable import SlipstreamBatch
 
 @Suite struct SummarizerTests {
     private func column(times: [Int64], values: [Double], timers: [Double?]? = nil) -> SampleColumn {
