@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "SlipstreamFixtures",
             dependencies: [
-                "SlipstreamCore", "SlipstreamFIT", "SlipstreamSummaries", "SlipstreamStream",
+                "SlipstreamCore", "SlipstreamFIT", "SlipstreamSummaries",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
         // `slipstream bench`.
@@ -104,8 +104,7 @@ let package = Package(
         .target(
             name: "SlipstreamServer",
             dependencies: [
-                "SlipstreamCore", "SlipstreamInput", "SlipstreamStream", "SlipstreamOutput", "SlipstreamStorage", "SlipstreamSecrets",
-                "SlipstreamDelivery",
+                "SlipstreamCore", "SlipstreamStream", "SlipstreamOutput", "SlipstreamStorage", "SlipstreamSecrets", "SlipstreamDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -170,15 +169,15 @@ let package = Package(
         .testTarget(
             name: "SlipstreamServerTests",
             dependencies: [
-                "Slipstream",
-                "SlipstreamDelivery",
-                "SlipstreamPostgres",
-                "SlipstreamSQLite",
-                "SlipstreamSecrets",
-                "SlipstreamServer",
+                "Slipstream", "SlipstreamDelivery", "SlipstreamPostgres", "SlipstreamSQLite", "SlipstreamSecrets", "SlipstreamServer",
                 "SlipstreamStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // Tests compute expected signatures with swift-crypto themselves, not with the code under test.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "SlipstreamCLITests", dependencies: ["SlipstreamCLI"]),
     ]

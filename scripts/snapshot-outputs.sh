@@ -111,9 +111,18 @@ sh_run() {
 # Inputs
 
 mkdir -p in/pass in/fail in/fit gen damaged exports
-cp "$repo"/Tests/Fixtures/parsing/pass/*.json in/pass/
-cp "$repo"/Tests/Fixtures/parsing/fail/*.json in/fail/
-cp "$repo"/Tests/Fixtures/fit/*.fit in/fit/
+# The test fixtures: Tests/Fixtures (Tests/SlipstreamTests/Fixtures before the test targets were split).
+fixtures=
+for candidate in Tests/Fixtures Tests/SlipstreamTests/Fixtures; do
+    if [ -d "$repo/$candidate/parsing/pass" ] && [ -d "$repo/$candidate/fit" ]; then
+        fixtures=$repo/$candidate
+        break
+    fi
+done
+[ -n "$fixtures" ] || { echo "$0: no test fixtures under $repo/Tests" >&2; exit 66; }
+cp "$fixtures"/parsing/pass/*.json in/pass/
+cp "$fixtures"/parsing/fail/*.json in/fail/
+cp "$fixtures"/fit/*.fit in/fit/
 cp "$repo"/examples/xoss-morning-rides.json in/
 
 slipstream generate --seconds 600 --seed 1 > gen/ride-1.json
@@ -337,7 +346,7 @@ run batch-limit-samples slipstream batch --max-samples 100 exports
 
 sh_run bench-json 'slipstream bench --format json --iterations 1 --no-decoder --seconds 60 | sed -E "s/-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/N/g"'
 sh_run bench-file-json 'slipstream bench --format json --iterations 1 gen/ride-1.json gen/ride.fit | sed -E "s/-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/N/g"'
-sh_run bench-table 'slipstream bench --iterations 1 --no-decoder --seconds 60 | sed -E "s/[0-9]+(\.[0-9]+)?/N/g; s/ +/ /g"'
+sh_run bench-table 'slipstream bench --iterations 1 --no-decoder --seconds 60 | sed -E "s/[0-9][0-9,]*(\.[0-9]+)?/N/g; s/ +/ /g"'
 run bench-missing slipstream bench nope.json
 
 # ---------------------------------------------------------------------------------------------

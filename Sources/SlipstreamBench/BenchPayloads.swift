@@ -1,9 +1,7 @@
 // Inputs for benchmarks: generated payload files and the columns of their activities.
 
-import SlipstreamCore
+import Slipstream
 import SlipstreamFixtures
-import SlipstreamInput
-import SlipstreamStream
 
 public enum BenchPayloads {
     /// The sizes the benchmark suites use: ~2.5 MB (one hour), ~25 MB (one ten-hour ride),

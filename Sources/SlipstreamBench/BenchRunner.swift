@@ -1,10 +1,7 @@
 // `slipstream bench`: the same bytes through each stage of the pipeline, several times, in one process.
 
 import FoundationEssentials
-import SlipstreamCore
-import SlipstreamInput
-import SlipstreamOutput
-import SlipstreamStream
+import Slipstream
 
 /// A way to process a payload, from the ceiling (yajl doing nothing) to what users would write by hand.
 public enum BenchStage: String, CaseIterable, Sendable {

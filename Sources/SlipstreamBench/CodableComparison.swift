@@ -5,7 +5,7 @@
 // work than Slipstream does, so the ratio against it is on the generous side.
 
 import FoundationEssentials
-import SlipstreamCore
+import Slipstream
 
 /// A coding key spelled at run time.
 struct SchemaKey: CodingKey {

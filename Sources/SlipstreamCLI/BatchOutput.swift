@@ -2,7 +2,6 @@
 // the progress line on a terminal, the final line, and the exit code.
 
 import Slipstream
-import SlipstreamInput
 
 /// The progress line on standard error: redrawn in place, cleared before any other line.
 private final class ProgressLine: Sendable {

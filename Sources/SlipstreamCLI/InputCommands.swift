@@ -3,7 +3,6 @@
 
 import ArgumentParser
 import Slipstream
-import SlipstreamInput
 
 /// What a command does when the user does not say: the only differences between summarize and batch.
 struct RunDefaults {

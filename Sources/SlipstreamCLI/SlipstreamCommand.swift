@@ -1,7 +1,6 @@
 import ArgumentParser
 import Slipstream
 import SlipstreamBench
-import SlipstreamInput
 import SlipstreamFixtures
 
 @main
