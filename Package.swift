@@ -42,22 +42,30 @@ let package = Package(
         // FIT recordings behind the decoder seam: our own streaming decoder.
         .target(name: "SlipstreamFIT", dependencies: ["SlipstreamCore"]),
         // Pure functions from columns to summaries.
-        .target(name: "SlipstreamSummaries", dependencies: ["SlipstreamCore", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(
+            name: "SlipstreamSummaries",
+            dependencies: ["SlipstreamCore", .product(name: "RealModule", package: "swift-numerics")]),
         // The push API: format detection, decoders, finishing activities (order, summaries).
         .target(
             name: "SlipstreamStream",
-            dependencies: ["SlipstreamCore", "SlipstreamInput", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries"]),
+            dependencies: [
+                "SlipstreamCore", "SlipstreamInput", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries",
+            ]),
         // Writers: summaries as JSON, CSV rows, columns.
         .target(name: "SlipstreamOutput", dependencies: ["SlipstreamCore", "SlipstreamSummaries"]),
         // Many inputs: walking, archives (the only module that imports CArchive), scheduling.
         .target(
             name: "SlipstreamBatch",
-            dependencies: ["CArchive", "SlipstreamCore", "SlipstreamInput", "SlipstreamStream", "SlipstreamOutput", "SlipstreamSummaries"]),
+            dependencies: [
+                "CArchive", "SlipstreamCore", "SlipstreamInput", "SlipstreamStream", "SlipstreamOutput",
+                "SlipstreamSummaries",
+            ]),
         // `import Slipstream`: the umbrella over the pipeline's public API.
         .target(
             name: "Slipstream",
             dependencies: [
-                "SlipstreamCore", "SlipstreamInput", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries", "SlipstreamStream",
+                "SlipstreamCore", "SlipstreamInput", "SlipstreamJSON", "SlipstreamFIT", "SlipstreamSummaries",
+                "SlipstreamStream",
                 "SlipstreamOutput", "SlipstreamBatch",
             ]),
 
@@ -104,7 +112,8 @@ let package = Package(
         .target(
             name: "SlipstreamServer",
             dependencies: [
-                "SlipstreamCore", "SlipstreamStream", "SlipstreamOutput", "SlipstreamStorage", "SlipstreamSecrets", "SlipstreamDelivery",
+                "SlipstreamCore", "SlipstreamStream", "SlipstreamOutput", "SlipstreamStorage", "SlipstreamSecrets",
+                "SlipstreamDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,7 +125,8 @@ let package = Package(
         .executableTarget(
             name: "SlipstreamCLI",
             dependencies: [
-                "Slipstream", "SlipstreamFixtures", "SlipstreamBench", "SlipstreamStorage", "SlipstreamSQLite", "SlipstreamPostgres",
+                "Slipstream", "SlipstreamFixtures", "SlipstreamBench", "SlipstreamStorage", "SlipstreamSQLite",
+                "SlipstreamPostgres",
                 "SlipstreamSecrets", "SlipstreamDelivery", "SlipstreamServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,7 +179,8 @@ let package = Package(
         .testTarget(
             name: "SlipstreamServerTests",
             dependencies: [
-                "Slipstream", "SlipstreamDelivery", "SlipstreamPostgres", "SlipstreamSQLite", "SlipstreamSecrets", "SlipstreamServer",
+                "Slipstream", "SlipstreamDelivery", "SlipstreamPostgres", "SlipstreamSQLite", "SlipstreamSecrets",
+                "SlipstreamServer",
                 "SlipstreamStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
+# The style (.swift-format: 120 columns, 4 spaces): `swift format --in-place --recursive Sources Tests
+# Package.swift` fixes what this finds.
+swift format lint --strict --recursive Sources Tests Package.swift
 if [ -z "${SLIPSTREAM_TEST_POSTGRES:-}" ]; then
     exec scripts/with-postgres.sh "$0" "$@"
 fi

@@ -8,10 +8,9 @@
 //   outlives every callback. A Swift error cannot cross the C frames: the box keeps it and the
 //   callback returns -1; `read` then throws the kept error.
 
+internal import CArchive
 import SlipstreamCore
 import SlipstreamInput
-
-internal import CArchive
 
 /// What an opened file holds.
 public enum ArchiveLayout: Sendable {
@@ -56,8 +55,11 @@ public final class ArchiveReader: ByteSource {
         handle = Self.makeHandle(layout)
         guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
             // deinit frees the handle. A file that opens but does not decompress is damaged.
-            guard let fileBytes else { throw SlipstreamError(.inputUnreadable, "cannot open: \(Self.errorText(handle))", source: path) }
-            throw SlipstreamError(.damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: path, byteOffset: fileBytes)
+            guard let fileBytes else {
+                throw SlipstreamError(.inputUnreadable, "cannot open: \(Self.errorText(handle))", source: path)
+            }
+            throw SlipstreamError(
+                .damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: path, byteOffset: fileBytes)
         }
         try checkDecompresses(compression)
     }
@@ -65,10 +67,13 @@ public final class ArchiveReader: ByteSource {
     /// A stream whose magic says it is compressed, but which libarchive could not take as such: cut
     /// within its header.
     private func checkDecompresses(_ compression: InputFormat?) throws(SlipstreamError) {
-        guard let compression, compression != .tar, compression != .zip, archive_filter_code(handle, 0) == ARCHIVE_FILTER_NONE else { return }
+        guard let compression, compression != .tar, compression != .zip,
+            archive_filter_code(handle, 0) == ARCHIVE_FILTER_NONE
+        else { return }
         let size = fileBytes ?? input?.bytesRead ?? 0
         throw SlipstreamError(
-            .damagedArchive, "cannot decompress: a \(compression.rawValue) stream cut within its header (\(size) bytes)", source: name,
+            .damagedArchive,
+            "cannot decompress: a \(compression.rawValue) stream cut within its header (\(size) bytes)", source: name,
             byteOffset: size)
     }
 
@@ -79,7 +84,9 @@ public final class ArchiveReader: ByteSource {
 
     /// Reads an archive or a compressed stream from `source` (standard input, a pipe, an archive
     /// member) as its bytes are read.
-    public init(reading source: some ByteSource, name: String, layout: ArchiveLayout, compression: InputFormat? = nil) throws(SlipstreamError) {
+    public init(reading source: some ByteSource, name: String, layout: ArchiveLayout, compression: InputFormat? = nil)
+        throws(SlipstreamError)
+    {
         self.name = name
         fileBytes = nil
         handle = Self.makeHandle(layout)
@@ -88,7 +95,9 @@ public final class ArchiveReader: ByteSource {
         let context = Unmanaged.passUnretained(input).toOpaque()
         guard archive_read_open(handle, context, nil, nestedRead, nil) == ARCHIVE_OK else {
             throw input.failure
-                ?? SlipstreamError(.damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: name, byteOffset: input.bytesRead)
+                ?? SlipstreamError(
+                    .damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: name,
+                    byteOffset: input.bytesRead)
         }
         try checkDecompresses(compression)
     }
@@ -155,7 +164,7 @@ public final class ArchiveReader: ByteSource {
         let status = archive_read_next_header(handle, &entry)
         if status == ARCHIVE_EOF {
             exhausted = true
-        } else if (status == ARCHIVE_OK || status == ARCHIVE_WARN), let entry {
+        } else if status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry {
             peeked = ArchiveEntry(
                 path: archive_entry_pathname(entry).map { String(cString: $0) } ?? "",
                 isRegularFile: carchive_entry_is_regular_file(entry) != 0)
@@ -178,7 +187,6 @@ public final class ArchiveReader: ByteSource {
         return named
     }
 
-
     /// After the first ``nextEntry()``: the input is one compressed stream (a `.json.gz`), not an archive.
     public var isSingleStream: Bool { archive_format(handle) == ARCHIVE_FORMAT_RAW }
 
@@ -193,9 +201,14 @@ public final class ArchiveReader: ByteSource {
             // Located by the compressed byte where decompressing broke; a member also by its own bytes.
             let single = isSingleStream
             let member = !single && input == nil && !entryPath.isEmpty ? "\(name)!\(entryPath)" : name
-            let read = single ? "\(entryBytes) bytes decompressed before it" : "\(entryBytes) bytes of \(entryPath) read before it"
-            let error = input?.failure ?? SlipstreamError(
-                .damagedArchive, "cannot decompress: \(Self.errorText(handle)) (\(read))", source: member, byteOffset: compressedBytesRead)
+            let read =
+                single
+                ? "\(entryBytes) bytes decompressed before it" : "\(entryBytes) bytes of \(entryPath) read before it"
+            let error =
+                input?.failure
+                ?? SlipstreamError(
+                    .damagedArchive, "cannot decompress: \(Self.errorText(handle)) (\(read))", source: member,
+                    byteOffset: compressedBytesRead)
             throw probeNextEntry(after: error)
         }
         entryBytes += count

@@ -56,7 +56,9 @@ extension BatchJob {
     }
 
     /// The current entry as a payload: parsed here with one job, else piped to a worker.
-    private func readMember(_ archive: ArchiveReader, name: String, gzip: Bool, readAhead: ReadAhead, _ state: BatchState) {
+    private func readMember(
+        _ archive: ArchiveReader, name: String, gzip: Bool, readAhead: ReadAhead, _ state: BatchState
+    ) {
         if jobs == 1 {
             state.submit(source: name) { reader, consumer throws(SlipstreamError) in
                 try Self.parse(archive, gzip: gzip, name: name, reader: reader, consumer: consumer)
@@ -76,7 +78,9 @@ extension BatchJob {
         while true {
             var chunk = pipe.readAhead.take()
             do {
-                let count = try chunk.withUnsafeMutableBytes { buffer throws(SlipstreamError) in try archive.read(into: buffer) }
+                let count = try chunk.withUnsafeMutableBytes { buffer throws(SlipstreamError) in
+                    try archive.read(into: buffer)
+                }
                 if count == 0 {
                     pipe.readAhead.give(chunk)
                     pipe.finish()
@@ -84,7 +88,9 @@ extension BatchJob {
                 }
                 // The worker has stopped reading (its payload failed): the rest of the member is skipped.
                 if !pipe.push(chunk, count: count) {
-                    while try chunk.withUnsafeMutableBytes({ buffer throws(SlipstreamError) in try archive.read(into: buffer) }) > 0 {}
+                    while try chunk.withUnsafeMutableBytes({ buffer throws(SlipstreamError) in
+                        try archive.read(into: buffer)
+                    }) > 0 {}
                     pipe.readAhead.give(chunk)
                     return
                 }
@@ -121,4 +127,3 @@ private struct NamedSource<Base: ByteSource>: ByteSource {
     }
     var deliversAsItArrives: Bool { base.deliversAsItArrives }
 }
-

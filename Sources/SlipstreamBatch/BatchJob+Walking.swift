@@ -77,14 +77,19 @@ extension BatchJob {
             let replay = reopens ? nil : PrefixedSource(head, then: file)
             state.submit(source: name) { reader, consumer throws(SlipstreamError) in
                 defer { state.addConsumedInputBytes(size) }
-                if let replay { return try Self.parse(replay, gzip: false, name: name, reader: reader, consumer: consumer) }
-                return try Self.parse(try FileSource(path: path), gzip: false, name: name, reader: reader, consumer: consumer)
+                if let replay {
+                    return try Self.parse(replay, gzip: false, name: name, reader: reader, consumer: consumer)
+                }
+                return try Self.parse(
+                    try FileSource(path: path), gzip: false, name: name, reader: reader, consumer: consumer)
             }
         case .gzip, .zstd, .bzip2, .xz, .zip, .tar:
             do {
-                let archive = reopens
+                let archive =
+                    reopens
                     ? try ArchiveReader(path: path, layout: .any, compression: format)
-                    : try ArchiveReader(reading: PrefixedSource(head, then: file), name: name, layout: .any, compression: format)
+                    : try ArchiveReader(
+                        reading: PrefixedSource(head, then: file), name: name, layout: .any, compression: format)
                 readArchive(archive, name: name, reopenable: reopens ? path : nil, state)
             } catch {
                 state.submitFailure(error, source: name)
@@ -99,10 +104,13 @@ extension BatchJob {
         defer { chunk.deallocate() }
         var head: [UInt8] = []
         while head.count < InputFormat.bytesToTell {
-            let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(InputFormat.bytesToTell - head.count)]))
+            let count = try file.read(
+                into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(InputFormat.bytesToTell - head.count)]))
             if count == 0 { return (head, head.withUnsafeBytes { InputFormat.detect($0, isComplete: true) }) }
             head += chunk[0..<count]
-            if let format = head.withUnsafeBytes({ InputFormat.detect($0, isComplete: false) }) { return (head, format) }
+            if let format = head.withUnsafeBytes({ InputFormat.detect($0, isComplete: false) }) {
+                return (head, format)
+            }
         }
         return (head, head.withUnsafeBytes { InputFormat.detect($0, isComplete: true) })
     }

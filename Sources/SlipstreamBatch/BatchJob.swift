@@ -120,7 +120,9 @@ public struct BatchJob: Sendable {
                 self = .json
             } else if lower.hasSuffix(".json.gz") || lower.hasSuffix(".ndjson.gz") || lower.hasSuffix(".fit.gz") {
                 self = .gzipJSON
-            } else if [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst", ".tar.bz2", ".tar.xz", ".zip"].contains(where: lower.hasSuffix) {
+            } else if [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst", ".tar.bz2", ".tar.xz", ".zip"].contains(
+                where: lower.hasSuffix)
+            {
                 self = .archive
             } else {
                 self = .other

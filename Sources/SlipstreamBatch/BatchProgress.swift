@@ -1,4 +1,3 @@
-
 /// What a progress line shows.
 public struct BatchProgress: Sendable {
     public var payloadsDone: Int

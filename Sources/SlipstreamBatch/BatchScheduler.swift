@@ -67,7 +67,8 @@ final class BatchConsumer: ActivityConsumer {
             columns = ColumnsWriter(format: format, writesHeader: false, output: output, problem: { _ in })
         } else if job.format != .csv {
             let writer = SummaryWriter(
-                format: job.format == .json ? .json : .ndjson, pretty: job.pretty, prefer: job.options.prefer, output: output,
+                format: job.format == .json ? .json : .ndjson, pretty: job.pretty, prefer: job.options.prefer,
+                output: output,
                 problem: { _ in })
             if job.tagsSource { writer.source = source }
             summaries = writer
@@ -172,7 +173,10 @@ final class BatchState: @unchecked Sendable {
     /// The files `outputPaths` name at the start (the output may be there from an earlier run).
     private let outputFiles: Set<FileIdentity>
 
-    init(job: BatchJob, output: @escaping @Sendable ([UInt8]) throws(SlipstreamError) -> Void, diagnostic: @escaping @Sendable (String) -> Void) {
+    init(
+        job: BatchJob, output: @escaping @Sendable ([UInt8]) throws(SlipstreamError) -> Void,
+        diagnostic: @escaping @Sendable (String) -> Void
+    ) {
         self.job = job
         outputFiles = Set(job.outputPaths.compactMap(FileSystem.identity(of:)))
         self.output = output
@@ -189,7 +193,9 @@ final class BatchState: @unchecked Sendable {
 
     /// True, with a note on standard error, for a path that names the batch's own output.
     func isOutput(_ path: String) -> Bool {
-        guard !outputFiles.isEmpty, let identity = FileSystem.identity(of: path), outputFiles.contains(identity) else { return false }
+        guard !outputFiles.isEmpty, let identity = FileSystem.identity(of: path), outputFiles.contains(identity) else {
+            return false
+        }
         diagnostic("slipstream: \(path): passed over: it is this batch's output")
         return true
     }
@@ -210,7 +216,10 @@ final class BatchState: @unchecked Sendable {
     /// Writes bytes that belong to no payload (the CSV header).
     func write(_ bytes: [UInt8]) {
         lock.withLock { shared in
-            do throws(SlipstreamError) { try output(bytes) } catch { shared.outputError = error; shared.stop = true }
+            do throws(SlipstreamError) { try output(bytes) } catch {
+                shared.outputError = error
+                shared.stop = true
+            }
         }
     }
 
@@ -240,7 +249,9 @@ final class BatchState: @unchecked Sendable {
         }
     }
 
-    private func run(source: String, read: (ActivityReader, BatchConsumer) throws(SlipstreamError) -> ReadReport) -> PayloadResult {
+    private func run(source: String, read: (ActivityReader, BatchConsumer) throws(SlipstreamError) -> ReadReport)
+        -> PayloadResult
+    {
         let reader = ActivityReader(
             options: job.options, limits: job.limits, summaries: job.columns == nil && !job.convertsToPayloads)
         reader.checksFITCRC = !job.ignoresFITCRC
@@ -283,7 +294,10 @@ final class BatchState: @unchecked Sendable {
             shared.report.failed += 1
             if result.errors.contains(where: { $0.kind == .inputUnreadable }) { shared.report.unreadable += 1 }
             if !result.said { for error in result.errors { diagnostic("slipstream: \(error)") } }
-            if job.failFast { shared.stop = true; shared.report.stoppedEarly = true }
+            if job.failFast {
+                shared.stop = true
+                shared.report.stoppedEarly = true
+            }
         }
         if shared.outputError == nil {
             do throws(SlipstreamError) { try output(result.bytes) } catch {

@@ -81,7 +81,10 @@ final class ChunkPipe: @unchecked Sendable {
     }
 
     func fail(_ error: SlipstreamError) {
-        lock.withLock { $0.failure = error; $0.ended = true }
+        lock.withLock {
+            $0.failure = error
+            $0.ended = true
+        }
         items.signal()
     }
 
@@ -90,7 +93,11 @@ final class ChunkPipe: @unchecked Sendable {
     func close() {
         let unread = lock.withLock { state -> [Chunk] in
             state.closed = true
-            defer { state.chunks = []; state.head = 0; state.lent = nil }
+            defer {
+                state.chunks = []
+                state.head = 0
+                state.lent = nil
+            }
             return Array(state.chunks[state.head...]) + (state.lent.map { [$0] } ?? [])
         }
         for chunk in unread { readAhead.give(chunk.bytes) }

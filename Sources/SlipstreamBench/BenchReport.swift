@@ -95,11 +95,13 @@ public enum BenchReport {
             let stages = input.results.map { result in
                 let ran = result.isMeasured
                 return StageJSON(
-                    stage: result.stage.rawValue, seconds: result.seconds, median_seconds: ran ? result.medianSeconds : nil,
+                    stage: result.stage.rawValue, seconds: result.seconds,
+                    median_seconds: ran ? result.medianSeconds : nil,
                     bytes: result.bytes, activities: result.activities, samples: result.samples,
                     megabytes_per_second: ran ? result.megabytesPerSecond : nil,
                     samples_per_second: ran && result.samples > 0 ? result.samplesPerSecond : nil,
-                    peak_rss_bytes: result.peakResidentBytes, ratio_to_yajl_noop: input.ratio(result.stage, to: .yajlNoOp),
+                    peak_rss_bytes: result.peakResidentBytes,
+                    ratio_to_yajl_noop: input.ratio(result.stage, to: .yajlNoOp),
                     error: result.failure, not_applicable: result.notApplicable)
             }
             let object = InputJSON(
@@ -133,7 +135,8 @@ public enum BenchReport {
         let fraction = abs(scaled % Int(scale))
         guard digits > 0 else { return "\(whole)" }
         let fractionText = String(fraction)
-        return "\(scaled < 0 && whole == 0 ? "-" : "")\(whole).\(String(repeating: "0", count: digits - fractionText.count))\(fractionText)"
+        return
+            "\(scaled < 0 && whole == 0 ? "-" : "")\(whole).\(String(repeating: "0", count: digits - fractionText.count))\(fractionText)"
     }
 
     static func grouped(_ value: Double) -> String {

@@ -39,7 +39,8 @@ public struct StageResult: Sendable {
     public var medianSeconds: Double {
         let sorted = seconds.sorted()
         guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
     public var megabytesPerSecond: Double { Double(bytes) / 1_000_000 / medianSeconds }
     public var samplesPerSecond: Double { Double(samples) / medianSeconds }
@@ -72,7 +73,8 @@ public struct BenchRunner: Sendable {
     static func format(of path: String) -> InputFormat? {
         guard let file = try? FileSource(path: path) else { return nil }
         var head = [UInt8](repeating: 0, count: InputFormat.bytesToTell)
-        let count = (try? head.withUnsafeMutableBytes { (buffer) throws(SlipstreamError) in try file.read(into: buffer) }) ?? 0
+        let count =
+            (try? head.withUnsafeMutableBytes { (buffer) throws(SlipstreamError) in try file.read(into: buffer) }) ?? 0
         return head.prefix(count).withUnsafeBytes { InputFormat.detect($0, isComplete: true) }
     }
 
@@ -97,7 +99,8 @@ public struct BenchRunner: Sendable {
                     var outcome = (bytes: 0, samples: 0, activities: 0)
                     let elapsed = try clock.measure { outcome = try results[index].stage.run(path: path) }
                     if round > 0 {
-                        results[index].seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                        results[index].seconds.append(
+                            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
                         (results[index].bytes, results[index].samples, results[index].activities) = outcome
                     }
                 } catch {

@@ -53,7 +53,9 @@ struct CodableActivity: Decodable {
         }
     }
 
-    private static func samples(_ schema: ChannelSchema, in activity: KeyedDecodingContainer<SchemaKey>) throws -> [Sample] {
+    private static func samples(_ schema: ChannelSchema, in activity: KeyedDecodingContainer<SchemaKey>) throws
+        -> [Sample]
+    {
         var container = activity
         for name in schema.container {
             let key = SchemaKey(name)
@@ -74,7 +76,8 @@ struct CodableActivity: Decodable {
             samples.append(
                 Sample(
                     timestamp: try sample.decodeIfPresent(String.self, forKey: SchemaKey("timestamp")),
-                    timer_duration_seconds: try sample.decodeIfPresent(Double.self, forKey: SchemaKey("timer_duration_seconds")),
+                    timer_duration_seconds: try sample.decodeIfPresent(
+                        Double.self, forKey: SchemaKey("timer_duration_seconds")),
                     value: value))
         }
         return samples

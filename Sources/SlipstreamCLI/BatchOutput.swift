@@ -37,14 +37,16 @@ enum BatchOutput {
     /// - Returns: the exit code: 0; 74 when the output failed, else 66 when an input could not be
     ///   found or read, else 65 when any payload failed.
     static func run(
-        _ batch: BatchJob, outputPath: String?, stats: Bool, showProgress: Bool, diagnostic: @escaping @Sendable (String) -> Void
+        _ batch: BatchJob, outputPath: String?, stats: Bool, showProgress: Bool,
+        diagnostic: @escaping @Sendable (String) -> Void
     ) -> Int32 {
         let temporary = outputPath.map { "\($0).slipstream-\(FileSystem.processID).partial" }
         var job = batch
         job.outputPaths += [outputPath, temporary].compactMap { $0 }
         let sink: SharedSink
         do {
-            sink = SharedSink(try temporary.map { path throws(SlipstreamError) in try FileSink(path: path) } ?? FileSink())
+            sink = SharedSink(
+                try temporary.map { path throws(SlipstreamError) in try FileSink(path: path) } ?? FileSink())
         } catch {
             diagnostic("slipstream: \(error)")
             return error.kind.exitCode
@@ -99,7 +101,8 @@ enum BatchOutput {
     /// `100 payloads, 800 activities, 2 failed in 3.1 s (412.5 MB/s)`, then what was skipped or stopped.
     static func finalLine(_ r: BatchReport) -> String {
         let rate = r.seconds > 0 ? Double(r.bytes) / r.seconds / 1e6 : 0
-        var text = "\(counted(r.payloads, "payload")), \(counted(r.activities, "activity", "activities")), \(r.failed) failed in \(formatted(r.seconds)) s (\(formatted(rate)) MB/s)"
+        var text =
+            "\(counted(r.payloads, "payload")), \(counted(r.activities, "activity", "activities")), \(r.failed) failed in \(formatted(r.seconds)) s (\(formatted(rate)) MB/s)"
         if r.skipped > 0 { text += "; \(r.skipped) skipped (not .json, .ndjson, .fit, their .gz or an archive)" }
         if r.stoppedEarly { text += "; stopped early" }
         return text

@@ -9,7 +9,10 @@ import SlipstreamSQLite
 import SlipstreamStorage
 
 struct DatabaseOption: ParsableArguments {
-    @Option(help: "A file path or sqlite:PATH (SQLite), or postgres://USER[:PASS]@HOST[:PORT]/DB; default $SLIPSTREAM_DATABASE, else slipstream.sqlite.")
+    @Option(
+        help:
+            "A file path or sqlite:PATH (SQLite), or postgres://USER[:PASS]@HOST[:PORT]/DB; default $SLIPSTREAM_DATABASE, else slipstream.sqlite."
+    )
     var database: String?
 
     /// The database for a one-shot command, migrated.
@@ -24,7 +27,9 @@ struct DatabaseOption: ParsableArguments {
 
     /// The database for `serve`: PostgreSQL's client runs as a service of the application and
     /// migrates once it runs; SQLite is migrated here.
-    func openForService() async throws -> (storage: any Storage, services: [any Service], prepare: (@Sendable () async throws -> Void)?) {
+    func openForService() async throws -> (
+        storage: any Storage, services: [any Service], prepare: (@Sendable () async throws -> Void)?
+    ) {
         try await storageErrorsAsValidation {
             switch try DatabaseLocation(database) {
             case .sqlite(let path):

@@ -5,8 +5,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import Slipstream
-import SlipstreamServer
 import SlipstreamSecrets
+import SlipstreamServer
 
 struct Deliveries: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,29 +30,37 @@ struct Deliveries: AsyncParsableCommand {
                 let time = { (micros: Int64) in Timestamp.format(microseconds: micros) }
                 print(
                     jsonObject([
-                        ("webhook_id", "msg_\(d.id)"), ("developer", d.developerID), ("user_id", d.userID), ("type", d.kind),
-                        ("summary_id", d.summaryID), ("reference", d.reference), ("status", d.status), ("attempts", d.attempts),
-                        ("created_at", time(d.createdAt)), ("next_attempt_at", d.status == "pending" ? time(d.nextAttemptAt) : nil),
-                        ("last_status", d.lastStatus), ("last_error", d.lastError), ("delivered_at", d.deliveredAt.map(time)),
+                        ("webhook_id", "msg_\(d.id)"), ("developer", d.developerID), ("user_id", d.userID),
+                        ("type", d.kind),
+                        ("summary_id", d.summaryID), ("reference", d.reference), ("status", d.status),
+                        ("attempts", d.attempts),
+                        ("created_at", time(d.createdAt)),
+                        ("next_attempt_at", d.status == "pending" ? time(d.nextAttemptAt) : nil),
+                        ("last_status", d.lastStatus), ("last_error", d.lastError),
+                        ("delivered_at", d.deliveredAt.map(time)),
                     ]))
             }
         }
     }
 
     struct Retry: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send failed messages again: one (msg_N or N), or all of them.")
+        static let configuration = CommandConfiguration(
+            abstract: "Send failed messages again: one (msg_N or N), or all of them.")
         @Argument(help: "The message's webhook-id.") var id: String?
         @Flag(help: "Every failed message.") var allFailed = false
         @OptionGroup var database: DatabaseOption
 
         func validate() throws {
             guard (id == nil) != !allFailed else { throw ValidationError("give a message id or --all-failed") }
-            if let id, Int64(id.hasPrefix("msg_") ? String(id.dropFirst(4)) : id) == nil { throw ValidationError("'\(id)' is not a message id (msg_N)") }
+            if let id, Int64(id.hasPrefix("msg_") ? String(id.dropFirst(4)) : id) == nil {
+                throw ValidationError("'\(id)' is not a message id (msg_N)")
+            }
         }
 
         func run() async throws {
             let number = id.flatMap { Int64($0.hasPrefix("msg_") ? String($0.dropFirst(4)) : $0) }
-            let count = try await database.open().retryDeliveries(id: number, now: Int64(Date().timeIntervalSince1970 * 1_000_000))
+            let count = try await database.open().retryDeliveries(
+                id: number, now: Int64(Date().timeIntervalSince1970 * 1_000_000))
             print("\(count) message\(count == 1 ? "" : "s") pending again")
             if count == 0 && number != nil { throw ExitCode(1) }
         }
@@ -67,7 +75,8 @@ struct Webhooks: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a terra-signature header against the body on standard input.",
-            discussion: "Exit 0: valid. Exit 1: invalid, with the reason (bad HMAC, stale timestamp, malformed header).")
+            discussion: "Exit 0: valid. Exit 1: invalid, with the reason (bad HMAC, stale timestamp, malformed header)."
+        )
         @Option(help: "The signing secret (whsec_…).") var secret: String
         @Option(help: "The terra-signature header: t=UNIX,v1=HEX.") var signature: String
         @Option(help: "Seconds the timestamp may be from now.") var tolerance: Int64 = 300
@@ -75,9 +84,12 @@ struct Webhooks: AsyncParsableCommand {
         func run() throws {
             var check: TerraSignature
             do {
-                check = try TerraSignature(header: signature, secret: secret, now: Int64(Date().timeIntervalSince1970), tolerance: tolerance)
+                check = try TerraSignature(
+                    header: signature, secret: secret, now: Int64(Date().timeIntervalSince1970), tolerance: tolerance)
                 let input = FileHandle.standardInput
-                while let chunk = try input.read(upToCount: 1 << 16), !chunk.isEmpty { chunk.withUnsafeBytes { check.update($0) } }
+                while let chunk = try input.read(upToCount: 1 << 16), !chunk.isEmpty {
+                    chunk.withUnsafeBytes { check.update($0) }
+                }
                 try check.verify()
             } catch let failure as TerraSignature.Failure {
                 FileHandle.standardError.write(Data("invalid: \(failure)\n".utf8))
@@ -89,7 +101,9 @@ struct Webhooks: AsyncParsableCommand {
 
     struct Listen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A local webhook endpoint: verifies each push, answers 200 (401 if its signature is bad), and prints its summaries.")
+            abstract:
+                "A local webhook endpoint: verifies each push, answers 200 (401 if its signature is bad), and prints its summaries."
+        )
         @Option(help: "Address to listen on.") var host = "127.0.0.1"
         @Option(help: "Port to listen on.") var port = 8090
         @Option(help: "The signing secret (whsec_…).") var secret: String

@@ -7,7 +7,9 @@ extension SlipstreamError.Kind {
     /// The sysexits code for this kind of failure.
     var exitCode: Int32 {
         switch self {
-        case .malformedJSON, .malformedFIT, .notActivityPayload, .errorResponse, .damagedArchive, .limitExceeded, .unsupportedFormat: 65
+        case .malformedJSON, .malformedFIT, .notActivityPayload, .errorResponse, .damagedArchive, .limitExceeded,
+            .unsupportedFormat:
+            65
         case .inputUnreadable: 66
         case .outputFailed: 74
         case .usage: 64

@@ -19,53 +19,72 @@ struct RunDefaults {
 
 /// The inputs and how they are read.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "Payload files, directories (walked for .json, .ndjson, .fit, their .gz and archives), archives and gzip files, read by their content; '-' or nothing: standard input.")
+    @Argument(
+        help:
+            "Payload files, directories (walked for .json, .ndjson, .fit, their .gz and archives), archives and gzip files, read by their content; '-' or nothing: standard input."
+    )
     var paths: [String] = []
 
-    @Option(parsing: .unconditional, help: "Payloads read at once (default: 1 for summarize and columns, the number of cores for batch).")
+    @Option(
+        parsing: .unconditional,
+        help: "Payloads read at once (default: 1 for summarize and columns, the number of cores for batch).")
     var jobs: Int?
 
     @Option(
         name: .customLong("read-ahead-mb"), parsing: .unconditional,
         help: ArgumentHelp(
             "Decompressed MB an archive's reader may hold for the workers (default: 32 per job).",
-            discussion: "A tar.gz is read in order: to reach the next member while one is parsed, its rest waits here. Members larger than this are read less in parallel."))
+            discussion:
+                "A tar.gz is read in order: to reach the next member while one is parsed, its rest waits here. Members larger than this are read less in parallel."
+        ))
     var readAheadMB: Int?
 
     @Flag(help: "Write each payload's output as soon as it is done, not in input order.")
     var unordered = false
 
-    @Option(name: .shortAndLong, help: "Write to FILE (renamed into place when the run is over) instead of standard output.")
+    @Option(
+        name: .shortAndLong, help: "Write to FILE (renamed into place when the run is over) instead of standard output."
+    )
     var output: String?
 
     @Flag(help: "Stop at the first payload that fails.")
     var failFast = false
 
-    @Flag(inversion: .prefixedNo, help: "Tag each activity with its input in slipstream.source (default: on for batch).")
+    @Flag(
+        inversion: .prefixedNo, help: "Tag each activity with its input in slipstream.source (default: on for batch).")
     var sourceTags: Bool?
 
-    @Flag(inversion: .prefixedNo, help: "Write a failed payload's error into the output too, as a record or CSV row (default: on for batch).")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Write a failed payload's error into the output too, as a record or CSV row (default: on for batch).")
     var errorRecords: Bool?
 
-    @Flag(inversion: .prefixedNo, help: "A progress line on a terminal and a final line on standard error (default: on for batch).")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "A progress line on a terminal and a final line on standard error (default: on for batch).")
     var stats: Bool?
 
     @Flag(name: .shortAndLong, help: "No progress line and no final line (--no-stats).")
     var quiet = false
 
-    @Flag(help: "Read FIT files whose header or file CRC does not match (turns the check off; the data may be damaged).")
+    @Flag(
+        help: "Read FIT files whose header or file CRC does not match (turns the check off; the data may be damaged).")
     var ignoreCRC = false
 
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
             "Threads per JSON payload: 1, or 2 to store its samples in a second thread while yajl parses on.",
-            discussion: "For one large payload on a machine with a core to spare; with several payloads, --jobs uses the cores better."))
+            discussion:
+                "For one large payload on a machine with a core to spare; with several payloads, --jobs uses the cores better."
+        ))
     var parseThreads: Int = 1
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more, not \(jobs)") }
-        if parseThreads != 1 && parseThreads != 2 { throw ValidationError("--parse-threads must be 1 or 2, not \(parseThreads)") }
+        if parseThreads != 1 && parseThreads != 2 {
+            throw ValidationError("--parse-threads must be 1 or 2, not \(parseThreads)")
+        }
         if let readAheadMB, readAheadMB < 1 || readAheadMB > 1 << 20 {
             throw ValidationError("--read-ahead-mb must be between 1 and 1048576, not \(readAheadMB)")
         }
@@ -85,7 +104,8 @@ struct InputOptions: ParsableArguments {
         try configure(&job)
         let stats = !quiet && (stats ?? defaults.stats)
         let code = BatchOutput.run(
-            job, outputPath: output, stats: stats, showProgress: FileSystem.standardErrorIsTerminal, diagnostic: StandardError.writeLine)
+            job, outputPath: output, stats: stats, showProgress: FileSystem.standardErrorIsTerminal,
+            diagnostic: StandardError.writeLine)
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -95,7 +115,10 @@ extension ColumnsFormat: ExpressibleByArgument {}
 
 /// Summaries in Terra's shape: shared by summarize and batch.
 struct SummaryOutputOptions: ParsableArguments {
-    @Option(help: "ndjson: one Activity per line; json: a Terra envelope per payload; csv: one row per activity (columns in the README).")
+    @Option(
+        help:
+            "ndjson: one Activity per line; json: a Terra envelope per payload; csv: one row per activity (columns in the README)."
+    )
     var format: BatchFormat = .ndjson
 
     @Flag(help: "Indent JSON output.")
@@ -157,7 +180,9 @@ struct Batch: ParsableCommand {
     }
 }
 
-private func configure(_ job: inout BatchJob, _ summaries: SummaryOutputOptions, _ metrics: MetricOptions, _ limits: LimitOptions) throws {
+private func configure(
+    _ job: inout BatchJob, _ summaries: SummaryOutputOptions, _ metrics: MetricOptions, _ limits: LimitOptions
+) throws {
     job.format = summaries.format
     job.pretty = summaries.pretty
     job.options = try metrics.summaryOptions()
@@ -184,17 +209,19 @@ struct Columns: ParsableCommand {
     var limits: LimitOptions
 
     func run() throws {
-        try inputs.run({ job in
-            job.columns = format
-            job.limits = limits.readLimits
-        }, defaults: .filter)
+        try inputs.run(
+            { job in
+                job.columns = format
+                job.limits = limits.readLimits
+            }, defaults: .filter)
     }
 }
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Write each payload as a Terra webhook delivers it, samples included (a FIT recording becomes Terra JSON).",
+        abstract:
+            "Write each payload as a Terra webhook delivers it, samples included (a FIT recording becomes Terra JSON).",
         discussion: """
             One line per payload (per FIT file): {"type":"activity","version":"2022-03-16","data":[...],"user":...}, \
             each activity with its metadata, device_data, every channel's samples, and the summary values \
@@ -212,10 +239,11 @@ struct Convert: ParsableCommand {
     var limits: LimitOptions
 
     func run() throws {
-        try inputs.run({ job in
-            job.convertsToPayloads = true
-            job.pretty = pretty
-            job.limits = limits.readLimits
-        }, defaults: .filter)
+        try inputs.run(
+            { job in
+                job.convertsToPayloads = true
+                job.pretty = pretty
+                job.limits = limits.readLimits
+            }, defaults: .filter)
     }
 }

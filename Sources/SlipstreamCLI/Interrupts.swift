@@ -1,11 +1,11 @@
 // Signal handling: an output file being written is removed when the process is interrupted.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 enum Interrupts {

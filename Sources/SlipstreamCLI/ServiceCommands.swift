@@ -4,9 +4,9 @@
 import ArgumentParser
 import Foundation
 import Logging
-import SlipstreamServer
 import SlipstreamDelivery
 import SlipstreamSecrets
+import SlipstreamServer
 import SlipstreamStorage
 
 struct Serve: AsyncParsableCommand {
@@ -20,7 +20,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one; the log says which).") var port = 8080
     @OptionGroup var database: DatabaseOption
-    @Option(help: "Ingest and webhook bodies longer than this many bytes are answered 413.") var maxBodyBytes = 256 << 20
+    @Option(help: "Ingest and webhook bodies longer than this many bytes are answered 413.") var maxBodyBytes =
+        256 << 20
     @Option(help: "Seconds a terra-signature timestamp may be away from now.") var signatureTolerance: Int64 = 300
     @Option(help: "Seconds an idle connection is kept open.") var idleTimeout: Int64 = 60
     @Option(help: "The URL users reach this server at (for auth_url); default http://HOST:PORT.") var publicURL: String?
@@ -29,7 +30,8 @@ struct Serve: AsyncParsableCommand {
     var retrySchedule = "5s,5m,30m,2h,5h,10h,10h"
     @Flag(help: "Run no delivery worker in this process (another process sends the outbox).") var noDeliveries = false
     @Option(help: "Days one historical request may span (Terra's rule r1).") var maxRequestDays: Int64 = 1825
-    @Option(help: "Days a user's historical requests may span in an hour (Terra's rule r2).") var hourlyRequestDays: Int64 = 6000
+    @Option(help: "Days a user's historical requests may span in an hour (Terra's rule r2).") var hourlyRequestDays:
+        Int64 = 6000
 
     func run() async throws {
         var settings = ServiceSettings()
@@ -48,7 +50,8 @@ struct Serve: AsyncParsableCommand {
         settings.rateLimit.maxDaysPerRequest = maxRequestDays
         settings.rateLimit.daysPerWindow = hourlyRequestDays
         var logger = Logger(label: "slipstream")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let opened = try await database.openForService()
         let server = SlipstreamServer(storage: opened.storage, settings: settings)
         try await server.run(logger: logger, services: opened.services, beforeServing: opened.prepare)
@@ -62,41 +65,58 @@ struct Developers: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a developer; prints {\"dev_id\",\"api_key\",\"webhook_signing_secret\"}. The API key is shown only once.")
+            abstract:
+                "Create a developer; prints {\"dev_id\",\"api_key\",\"webhook_signing_secret\"}. The API key is shown only once."
+        )
         @Option(help: "The developer's name.") var name: String
         @Option(help: "Where their webhooks go.") var webhookURL: String?
-        @Option(help: "The secret Terra signs its pushes to /webhooks/terra/{dev_id} with.") var terraSigningSecret: String?
+        @Option(help: "The secret Terra signs its pushes to /webhooks/terra/{dev_id} with.") var terraSigningSecret:
+            String?
         @OptionGroup var database: DatabaseOption
 
         func validate() throws { try validateWebhookURL(webhookURL) }
 
         func run() async throws {
             let storage = try await database.open()
-            let (developer, key) = Developer.new(name: name, webhookURL: webhookURL, terraSigningSecret: terraSigningSecret)
+            let (developer, key) = Developer.new(
+                name: name, webhookURL: webhookURL, terraSigningSecret: terraSigningSecret)
             try await storage.insertDeveloper(developer)
-            print(jsonObject([("dev_id", developer.id), ("api_key", key), ("webhook_signing_secret", developer.webhookSigningSecret)]))
+            print(
+                jsonObject([
+                    ("dev_id", developer.id), ("api_key", key),
+                    ("webhook_signing_secret", developer.webhookSigningSecret),
+                ]))
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One JSON line per developer (no keys: they are kept as hashes).")
+        static let configuration = CommandConfiguration(
+            abstract: "One JSON line per developer (no keys: they are kept as hashes).")
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
             for d in try await database.open().developers() {
-                print(jsonObject([("dev_id", d.id), ("name", d.name), ("webhook_url", d.webhookURL), ("created_at", ISO8601DateFormatter().string(from: d.createdAt))]))
+                print(
+                    jsonObject([
+                        ("dev_id", d.id), ("name", d.name), ("webhook_url", d.webhookURL),
+                        ("created_at", ISO8601DateFormatter().string(from: d.createdAt)),
+                    ]))
             }
         }
     }
 
     struct RotateKey: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a developer a new API key (the old one stops working); prints it once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Give a developer a new API key (the old one stops working); prints it once.")
         @Argument(help: "The developer's id.") var devID: String
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
             let key = Credentials.newAPIKey()
-            guard try await database.open().updateDeveloper(id: devID, apiKeyHash: Credentials.hash(apiKey: key), webhookURL: nil) else {
+            guard
+                try await database.open().updateDeveloper(
+                    id: devID, apiKeyHash: Credentials.hash(apiKey: key), webhookURL: nil)
+            else {
                 throw ValidationError("no developer \(devID)")
             }
             print(jsonObject([("dev_id", devID), ("api_key", key)]))
@@ -104,7 +124,8 @@ struct Developers: AsyncParsableCommand {
     }
 
     struct SetWebhook: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set (or with no URL, remove) a developer's webhook URL.")
+        static let configuration = CommandConfiguration(
+            abstract: "Set (or with no URL, remove) a developer's webhook URL.")
         @Argument(help: "The developer's id.") var devID: String
         @Argument(help: "The URL; omit to remove.") var url: String?
         @OptionGroup var database: DatabaseOption
@@ -127,7 +148,9 @@ extension Developers {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            guard try await database.open().enableWebhook(developerID: devID) else { throw ValidationError("no developer \(devID)") }
+            guard try await database.open().enableWebhook(developerID: devID) else {
+                throw ValidationError("no developer \(devID)")
+            }
         }
     }
 }
@@ -135,7 +158,9 @@ extension Developers {
 /// A webhook URL must be http or https with a host: anything else could never be delivered to.
 func validateWebhookURL(_ text: String?) throws {
     guard let text else { return }
-    guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+    guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+        url.host?.isEmpty == false
+    else {
         throw ValidationError("'\(text)' is not an http or https URL")
     }
 }

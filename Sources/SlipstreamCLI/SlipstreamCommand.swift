@@ -7,14 +7,18 @@ import SlipstreamFixtures
 struct SlipstreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipstream",
-        abstract: "Summarize Terra Activity payloads and FIT recordings (workouts from wearables), streaming, in bounded memory; or serve them as Terra's API.",
+        abstract:
+            "Summarize Terra Activity payloads and FIT recordings (workouts from wearables), streaming, in bounded memory; or serve them as Terra's API.",
         discussion: """
             Exit codes: 0 ok, 64 usage, 65 bad input data (malformed JSON, not an activity payload, \
             a limit exceeded, a damaged archive; batch: any payload failed), 66 input not found or \
             unreadable, 74 output error.
             """,
         version: "0.1.0",
-        subcommands: [Summarize.self, Batch.self, Columns.self, Convert.self, Generate.self, Bench.self, Serve.self, Developers.self, Deliveries.self, Webhooks.self]
+        subcommands: [
+            Summarize.self, Batch.self, Columns.self, Convert.self, Generate.self, Bench.self, Serve.self,
+            Developers.self, Deliveries.self, Webhooks.self,
+        ]
     )
 
     /// ArgumentParser's own `main`, on the main thread. Its default runs a synchronous command
@@ -42,7 +46,9 @@ struct LimitOptions: ParsableArguments {
     @Option(name: .customLong("max-depth"), parsing: .unconditional, help: "Nesting of arrays and objects.")
     var maxDepth = ReadLimits().maxDepth
 
-    @Option(name: .customLong("max-token-bytes"), parsing: .unconditional, help: "Bytes of one string, key or number, or of white space between tokens.")
+    @Option(
+        name: .customLong("max-token-bytes"), parsing: .unconditional,
+        help: "Bytes of one string, key or number, or of white space between tokens.")
     var maxTokenBytes = ReadLimits().maxTokenBytes
 
     @Option(name: .customLong("max-samples"), parsing: .unconditional, help: "Samples in one channel of one activity.")
@@ -52,8 +58,10 @@ struct LimitOptions: ParsableArguments {
     var maxPayloadBytes = ReadLimits().maxPayloadBytes
 
     func validate() throws {
-        for (flag, value) in [("--max-depth", maxDepth), ("--max-token-bytes", maxTokenBytes), ("--max-samples", maxSamples),
-            ("--max-payload-bytes", maxPayloadBytes)] where value < 1 {
+        for (flag, value) in [
+            ("--max-depth", maxDepth), ("--max-token-bytes", maxTokenBytes), ("--max-samples", maxSamples),
+            ("--max-payload-bytes", maxPayloadBytes),
+        ] where value < 1 {
             throw ValidationError("\(flag) must be 1 or more, not \(value)")
         }
     }
@@ -70,31 +78,47 @@ struct LimitOptions: ParsableArguments {
 
 /// The `SummaryOptions` knobs as flags.
 struct MetricOptions: ParsableArguments {
-    @Option(name: .customLong("max-hr"), parsing: .unconditional, help: "Max heart rate (bpm) for zones; default: the payload's user_max_hr_bpm.")
+    @Option(
+        name: .customLong("max-hr"), parsing: .unconditional,
+        help: "Max heart rate (bpm) for zones; default: the payload's user_max_hr_bpm.")
     var maxHeartRate: Double?
 
     @Option(name: .customLong("hr-zones"), help: "Lower bounds of zones 1-5, percent of max HR, ascending.")
     var heartRateZones = "50,60,70,80,90"
 
-    @Option(name: .customLong("elevation-hysteresis"), parsing: .unconditional, help: "Meters an altitude must move to count as gain or loss.")
+    @Option(
+        name: .customLong("elevation-hysteresis"), parsing: .unconditional,
+        help: "Meters an altitude must move to count as gain or loss.")
     var elevationHysteresis = 2.0
 
-    @Option(name: .customLong("ftp"), parsing: .unconditional, help: "Functional threshold power (W), for intensity factor and TSS.")
+    @Option(
+        name: .customLong("ftp"), parsing: .unconditional,
+        help: "Functional threshold power (W), for intensity factor and TSS.")
     var functionalThresholdPower: Double?
 
     @Option(name: .customLong("power-zeros"), help: "Zeros in the average power.")
     var powerZeros: SummaryOptions.Zeros = .include
 
-    @Option(name: .customLong("cadence-zeros"), help: "Zeros (coasting) in the average cadence. Default: excluded, but included for rowing (stroke rate over the whole piece).")
+    @Option(
+        name: .customLong("cadence-zeros"),
+        help:
+            "Zeros (coasting) in the average cadence. Default: excluded, but included for rowing (stroke rate over the whole piece)."
+    )
     var cadenceZeros: SummaryOptions.Zeros?
 
-    @Option(name: .customLong("moving-threshold"), parsing: .unconditional, help: "Speed (km/h) at or above which a sample counts as moving.")
+    @Option(
+        name: .customLong("moving-threshold"), parsing: .unconditional,
+        help: "Speed (km/h) at or above which a sample counts as moving.")
     var movingThreshold = 1.0
 
-    @Option(name: .customLong("pause-gap"), parsing: .unconditional, help: "Seconds between samples above which the interval is a pause.")
+    @Option(
+        name: .customLong("pause-gap"), parsing: .unconditional,
+        help: "Seconds between samples above which the interval is a pause.")
     var pauseGap = 10.0
 
-    @Option(name: .customLong("polyline-tolerance"), parsing: .unconditional, help: "Douglas-Peucker tolerance (m) for the summary polyline.")
+    @Option(
+        name: .customLong("polyline-tolerance"), parsing: .unconditional,
+        help: "Douglas-Peucker tolerance (m) for the summary polyline.")
     var polylineTolerance = 5.0
 
     @Option(help: "Whose values fill Terra's summary fields when the payload carried its own.")
@@ -155,13 +179,22 @@ struct Generate: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, fit }
 
-    @Option(help: "json: a Terra webhook payload; fit: a FIT recording as a head unit writes it (compressed timestamps, timer pauses, one session per activity).")
+    @Option(
+        help:
+            "json: a Terra webhook payload; fit: a FIT recording as a head unit writes it (compressed timestamps, timer pauses, one session per activity)."
+    )
     var format: Format = .json
 
-    @Flag(help: "FIT: the sessions before the records, each timestamped at its start (as current Garmin watches write them).")
+    @Flag(
+        help:
+            "FIT: the sessions before the records, each timestamped at its start (as current Garmin watches write them)."
+    )
     var summaryFirst = false
 
-    @Flag(help: "FIT: the first activity's heart rate stored by a strap (as in a swim): its records carry none, and two FIT files of hr messages follow, chained.")
+    @Flag(
+        help:
+            "FIT: the first activity's heart rate stored by a strap (as in a swim): its records carry none, and two FIT files of hr messages follow, chained."
+    )
     var strapHeartRate = false
 
     func validate() throws {
@@ -197,7 +230,8 @@ struct Bench: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure throughput and memory: yajl no-op parse, columns, summarize and JSONDecoder on the same bytes.",
+        abstract:
+            "Measure throughput and memory: yajl no-op parse, columns, summarize and JSONDecoder on the same bytes.",
         discussion: """
             The stages take turns: a warm-up round, then --iterations rounds in which each stage reads the \
             file from the start once, so that a drift in the machine's speed reaches all of them alike. The \
@@ -226,14 +260,18 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be 1 or more, not \(iterations)") }
-        guard seconds >= 1, activities >= 1 else { throw ValidationError("--seconds and --activities must be 1 or more") }
+        guard seconds >= 1, activities >= 1 else {
+            throw ValidationError("--seconds and --activities must be 1 or more")
+        }
     }
 
     func run() throws {
         var inputs: [PayloadFiles.File]
         if files.isEmpty {
             let path = try BenchPayloads.file(GeneratorOptions(seconds: seconds, activities: activities, seed: 1))
-            inputs = [PayloadFiles.File(path: path, name: "generated (\(activities) x \(seconds) s)", isTemporary: true)]
+            inputs = [
+                PayloadFiles.File(path: path, name: "generated (\(activities) x \(seconds) s)", isTemporary: true)
+            ]
         } else {
             do {
                 inputs = try PayloadFiles.expand(files)
@@ -244,11 +282,14 @@ struct Bench: ParsableCommand {
         }
         defer { for input in inputs where input.isTemporary { FileSystem.remove(input.path) } }
 
-        let runner = BenchRunner(iterations: iterations, stages: BenchStage.allCases.filter { !noDecoder || $0 != .jsonDecoder })
+        let runner = BenchRunner(
+            iterations: iterations, stages: BenchStage.allCases.filter { !noDecoder || $0 != .jsonDecoder })
         let results = zip(inputs, runner.run(paths: inputs.map(\.path))).map { input, stages in
             BenchInput(name: input.name, results: stages)
         }
-        let text = format == .table ? BenchReport.table(results, iterations: iterations) : try BenchReport.json(results, iterations: iterations)
+        let text =
+            format == .table
+            ? BenchReport.table(results, iterations: iterations) : try BenchReport.json(results, iterations: iterations)
         print(text, terminator: "")
     }
 }

@@ -10,7 +10,10 @@ public struct ChannelStatistics: Equatable, Sendable {
     /// Sum of the sample weights in seconds.
     public var totalWeightSeconds: Double = 0
 
-    public init(count: Int = 0, minimum: Double? = nil, maximum: Double? = nil, mean: Double? = nil, totalWeightSeconds: Double = 0) {
+    public init(
+        count: Int = 0, minimum: Double? = nil, maximum: Double? = nil, mean: Double? = nil,
+        totalWeightSeconds: Double = 0
+    ) {
         self.count = count
         self.minimum = minimum
         self.maximum = maximum

@@ -9,7 +9,9 @@ package func == (key: UnsafeRawBufferPointer, name: StaticString) -> Bool {
     let literal = UnsafeRawBufferPointer(start: name.utf8Start, count: count)
     var i = 0
     while i + 8 <= count {
-        if key.loadUnaligned(fromByteOffset: i, as: UInt64.self) != literal.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+        if key.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            != literal.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        {
             return false
         }
         i += 8

@@ -2,11 +2,11 @@
 // on raw futexes that ThreadSanitizer cannot see, and CI runs the batch tests under it.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `@unchecked Sendable`: `value` is only touched inside `withLock`, while `mutex` is held.

@@ -56,7 +56,8 @@ public enum Schema {
             channel: .power, name: "power", container: ["power_data"], listKey: "power_samples", valueKey: "watts",
             plausible: 0...3000, columnNames: ["power"]),
         ChannelSchema(
-            channel: .cadence, name: "cadence", container: ["movement_data"], listKey: "cadence_samples", valueKey: "cadence_rpm",
+            channel: .cadence, name: "cadence", container: ["movement_data"], listKey: "cadence_samples",
+            valueKey: "cadence_rpm",
             plausible: 0...300, columnNames: ["cadence"]),
         ChannelSchema(
             channel: .speed, name: "speed", container: ["movement_data"], listKey: "speed_samples",
@@ -65,14 +66,16 @@ public enum Schema {
             channel: .distance, name: "distance", container: ["distance_data", "detailed"], listKey: "distance_samples",
             valueKey: "distance_meters", plausible: 0...1e8, columnNames: ["distance"]),  // cumulative, 100,000 km
         ChannelSchema(
-            channel: .elevation, name: "elevation", container: ["distance_data", "detailed"], listKey: "elevation_samples",
+            channel: .elevation, name: "elevation", container: ["distance_data", "detailed"],
+            listKey: "elevation_samples",
             valueKey: "elev_meters", plausible: -500...9000, columnNames: ["elevation"]),
         ChannelSchema(
             channel: .position, name: "position", container: ["position_data"], listKey: "position_samples",
             valueKey: "coords_lat_lng_deg", isCoordinate: true, plausible: -90...90, columnNames: ["lat", "lng"]),
         // Not in Terra's Activity: its TemperatureData/TemperatureSample shapes, which Xoss heads record.
         ChannelSchema(
-            channel: .temperature, name: "temperature", container: ["temperature_data"], listKey: "ambient_temperature_samples",
+            channel: .temperature, name: "temperature", container: ["temperature_data"],
+            listKey: "ambient_temperature_samples",
             valueKey: "temperature_celsius", plausible: -60...70, columnNames: ["temperature"]),
     ]
 }

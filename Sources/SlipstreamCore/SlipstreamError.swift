@@ -73,7 +73,8 @@ public struct SlipstreamError: Error, Equatable, CustomStringConvertible, Sendab
         jsonPath: String?
     ) -> SlipstreamError {
         var error = SlipstreamError(
-            .limitExceeded, what, source: source, byteOffset: byteOffset, line: line, column: column, jsonPath: jsonPath)
+            .limitExceeded, what, source: source, byteOffset: byteOffset, line: line, column: column, jsonPath: jsonPath
+        )
         error.limit = limit
         return error
     }

@@ -29,7 +29,9 @@ public enum Timestamp {
     }
 
     @inline(__always)
-    private static func two(_ text: UnsafeRawBufferPointer, _ i: Int) -> Int { digit(text, i) * 10 + digit(text, i + 1) }
+    private static func two(_ text: UnsafeRawBufferPointer, _ i: Int) -> Int {
+        digit(text, i) * 10 + digit(text, i + 1)
+    }
 
     /// Validates `YYYY-MM-DDTHH:MM` (the first 16 bytes; the caller checked there are 19) and
     /// returns that minute in epoch seconds, read as UTC.
@@ -130,7 +132,9 @@ public enum Timestamp {
     /// offset written (`2024-05-04T07:30:00.000000+02:00`); nil offset writes local time, no suffix.
     public static func format(microseconds: Int64, offsetSeconds: Int?) -> String {
         var bytes: [UInt8] = []
-        append(microseconds: microseconds, offsetSeconds: offsetSeconds ?? 0, suffix: offsetSeconds == nil ? .none : .offset, to: &bytes)
+        append(
+            microseconds: microseconds, offsetSeconds: offsetSeconds ?? 0,
+            suffix: offsetSeconds == nil ? .none : .offset, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -140,7 +144,8 @@ public enum Timestamp {
     /// Appends the text of `format` to `bytes` without building a `String` (samples are written by
     /// the million): the wall clock at `offsetSeconds` east of UTC, then `suffix`.
     package static func append(microseconds: Int64, offsetSeconds: Int, suffix: Suffix, to bytes: inout [UInt8]) {
-        let (seconds, micros) = (microseconds + Int64(offsetSeconds) * 1_000_000).quotientAndRemainder(dividingBy: 1_000_000)
+        let (seconds, micros) = (microseconds + Int64(offsetSeconds) * 1_000_000).quotientAndRemainder(
+            dividingBy: 1_000_000)
         var secs = seconds
         var us = micros
         if us < 0 {

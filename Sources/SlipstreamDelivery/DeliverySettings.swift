@@ -40,7 +40,9 @@ public struct DeliverySettings: Sendable {
     }
 
     /// What an attempt that got `status` (nil: no answer) comes to, `attempts` made before it.
-    package func outcome(status: Int?, retryAfter: String?, error: String, attempts: Int, now: Int64, random: Double) -> DeliveryOutcome {
+    package func outcome(status: Int?, retryAfter: String?, error: String, attempts: Int, now: Int64, random: Double)
+        -> DeliveryOutcome
+    {
         if let status, (200..<300).contains(status) { return .delivered(status: status) }
         if status == 410 { return .endpointGone }
         let made = attempts + 1

@@ -37,8 +37,10 @@ public final class DeliveryWorker: Service, Sendable {
     ///   - now: the clock, injectable so that a day of retries runs in a test's seconds.
     ///   - random: in [0, 1), for the jitter.
     public init(
-        storage: any DeliveryStores, settings: DeliverySettings, metrics: (any DeliveryObserver)? = nil, logger: Logger = Logger(label: "slipstream.delivery"),
-        now: @escaping @Sendable () -> Date = { Date() }, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        storage: any DeliveryStores, settings: DeliverySettings, metrics: (any DeliveryObserver)? = nil,
+        logger: Logger = Logger(label: "slipstream.delivery"),
+        now: @escaping @Sendable () -> Date = { Date() },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.storage = storage
         self.settings = settings
@@ -47,7 +49,8 @@ public final class DeliveryWorker: Service, Sendable {
         self.now = now
         self.random = random
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        configuration.timeout = .init(connect: .seconds(settings.timeoutSeconds), read: .seconds(settings.timeoutSeconds))
+        configuration.timeout = .init(
+            connect: .seconds(settings.timeoutSeconds), read: .seconds(settings.timeoutSeconds))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -100,15 +103,23 @@ public final class DeliveryWorker: Service, Sendable {
             reason = "\(error)"
         }
         let outcome = settings.outcome(
-            status: status, retryAfter: retryAfter, error: reason, attempts: delivery.attempts, now: micros(now()), random: random())
+            status: status, retryAfter: retryAfter, error: reason, attempts: delivery.attempts, now: micros(now()),
+            random: random())
         metrics?.deliveryAttempt(status: status, outcome: outcome, duration: clock.now - start)
         logger.info(
-            "delivery", metadata: ["webhook-id": "\(delivery.messageID)", "kind": "\(delivery.kind.rawValue)", "status": "\(status.map(String.init) ?? reason)"])
+            "delivery",
+            metadata: [
+                "webhook-id": "\(delivery.messageID)", "kind": "\(delivery.kind.rawValue)",
+                "status": "\(status.map(String.init) ?? reason)",
+            ])
         do {
-            try await storage.completeDelivery(delivery, outcome: outcome, now: micros(now()), disableAfter: settings.disableAfterSeconds * 1_000_000)
+            try await storage.completeDelivery(
+                delivery, outcome: outcome, now: micros(now()), disableAfter: settings.disableAfterSeconds * 1_000_000)
         } catch {
             // The lease expires and the message goes again: at least once.
-            logger.error("delivery: the outcome could not be recorded", metadata: ["webhook-id": "\(delivery.messageID)", "error": "\(error)"])
+            logger.error(
+                "delivery: the outcome could not be recorded",
+                metadata: ["webhook-id": "\(delivery.messageID)", "error": "\(error)"])
         }
     }
 
@@ -116,7 +127,8 @@ public final class DeliveryWorker: Service, Sendable {
         guard let url = delivery.developer.webhookURL else { throw DeliveryError.noEndpoint }
         let body = try await self.body(delivery)
         var signer = WebhookSigner(
-            secret: delivery.developer.webhookSigningSecret, messageID: delivery.messageID, timestamp: Int64(now().timeIntervalSince1970))
+            secret: delivery.developer.webhookSigningSecret, messageID: delivery.messageID,
+            timestamp: Int64(now().timeIntervalSince1970))
         var length = 0
         body.forEach { chunk in
             signer.update(chunk)
@@ -127,7 +139,8 @@ public final class DeliveryWorker: Service, Sendable {
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "user-agent", value: "slipstream-webhooks")
         for (name, value) in signer.headers() { request.headers.add(name: name, value: value) }
-        request.headers.add(name: "x-terra-ordering-timestamp", value: Timestamp.format(microseconds: delivery.createdAt))
+        request.headers.add(
+            name: "x-terra-ordering-timestamp", value: Timestamp.format(microseconds: delivery.createdAt))
         if let reference = delivery.reference { request.headers.add(name: "terra-reference", value: reference) }
         request.body = .stream(body, length: .known(Int64(length)))
         let response = try await client.execute(request, timeout: .seconds(settings.timeoutSeconds))
@@ -138,7 +151,8 @@ public final class DeliveryWorker: Service, Sendable {
     /// The message's body: the event as stored, or the activity as Terra's webhook sends it.
     private func body(_ delivery: Delivery) async throws -> MessageChunks {
         if let event = delivery.body { return MessageChunks(bytes: event) }
-        guard let summaryID = delivery.summaryID, let activity = try await storage.activity(userID: delivery.userID, summaryID: summaryID),
+        guard let summaryID = delivery.summaryID,
+            let activity = try await storage.activity(userID: delivery.userID, summaryID: summaryID),
             let user = try await storage.user(id: delivery.userID, developerID: delivery.developer.id)
         else { throw DeliveryError.gone }
         var head = JSONWriter()

@@ -31,7 +31,8 @@ package struct MessageChunks: AsyncSequence, Sendable {
     package init(activity: StoredActivity, head: [UInt8] = [], tail: [UInt8] = []) throws {
         columns = try SampleCodec.decode(activity.samples)
         times = activity.utcOffsetSeconds.map { .offset(seconds: $0) } ?? .local
-        let spliced = SampleSplicer.splice(summary: activity.summaryJSON, channels: activity.samples.map(\.channel)).map { segment -> Part in
+        let spliced = SampleSplicer.splice(summary: activity.summaryJSON, channels: activity.samples.map(\.channel)).map
+        { segment -> Part in
             switch segment {
             case .bytes(let bytes): .bytes(Array(bytes))
             case .samples(let channel): .samples(channel)
@@ -57,7 +58,9 @@ package struct MessageChunks: AsyncSequence, Sendable {
                 let end = Swift.min(column.count, cursor.sample + Self.samplesPerSlice)
                 var slice = JSONWriter()
                 slice.beginArray()
-                for i in cursor.sample..<end { SampleWriter.write(column, at: i, schema: channel.schema, times: times, into: &slice) }
+                for i in cursor.sample..<end {
+                    SampleWriter.write(column, at: i, schema: channel.schema, times: times, into: &slice)
+                }
                 slice.endArray()
                 // The slice's own brackets stand for the list's only at its ends; between slices, a comma.
                 var bytes = slice.bytes

@@ -25,7 +25,10 @@ package enum SampleSplicer {
             case UInt8(ascii: "\""):
                 let end = endOfString(summary, from: i)
                 // A string right after `{` or `,` in an object is a key.
-                if let top = stack.last, top.isObject, previousSignificant(summary, before: i).map({ $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: ",") }) ?? false {
+                if let top = stack.last, top.isObject,
+                    previousSignificant(summary, before: i).map({ $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: ",") })
+                        ?? false
+                {
                     let key = String(decoding: summary[(i + 1)..<(end - 1)], as: UTF8.self)
                     stack[stack.count - 1].seen.insert(key)
                     lastKey = key
@@ -86,7 +89,11 @@ package enum SampleSplicer {
             result.append(.bytes(Array(",\"\(child)\":{".utf8)[...]))
             let inner = insertions(at: path + [child], seen: [], channels: channels)
             for (index, segment) in inner.enumerated() {
-                if index == 0, case .bytes(let text) = segment { result.append(.bytes(text.dropFirst())) } else { result.append(segment) }
+                if index == 0, case .bytes(let text) = segment {
+                    result.append(.bytes(text.dropFirst()))
+                } else {
+                    result.append(segment)
+                }
             }
             result.append(.bytes([UInt8(ascii: "}")][...]))
         }
@@ -96,7 +103,10 @@ package enum SampleSplicer {
     private static func endOfString(_ bytes: [UInt8], from start: Int) -> Int {
         var i = start + 1
         while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "\\") { i += 2; continue }
+            if bytes[i] == UInt8(ascii: "\\") {
+                i += 2
+                continue
+            }
             if bytes[i] == UInt8(ascii: "\"") { return i + 1 }
             i += 1
         }

@@ -12,7 +12,8 @@ package enum TerraJSON {
         writer.key("provider")
         writer.string(user.provider)
         writer.key("created_at")
-        writer.string(Timestamp.format(microseconds: Int64(user.createdAt.timeIntervalSince1970 * 1_000_000), offsetSeconds: 0))
+        writer.string(
+            Timestamp.format(microseconds: Int64(user.createdAt.timeIntervalSince1970 * 1_000_000), offsetSeconds: 0))
         writer.key("last_webhook_update")
         writer.null()
         writer.key("scopes")

@@ -16,7 +16,8 @@ struct FITChain {
 
     /// A file of the chain has ended: `passedOver` says why its content is not read (a settings
     /// file). Returns the recording that is now complete, to be handed on.
-    mutating func fileEnded(_ file: FITRecording, number: Int, bytes: Range<Int>, passedOver: String?) -> FITRecording? {
+    mutating func fileEnded(_ file: FITRecording, number: Int, bytes: Range<Int>, passedOver: String?) -> FITRecording?
+    {
         var file = file
         heartRateState = file.heartRates.continuing()
         let place = "file \(number) of the chain (bytes \(bytes.lowerBound)-\(bytes.upperBound))"
@@ -26,7 +27,9 @@ struct FITChain {
         } else if !file.hasActivityContent {
             let beats = file.heartRates.messages
             file.chainNotes.append(
-                beats > 0 ? "\(place) holds \(beats) hr messages and no record or session: merged" : "\(place) holds no record or session")
+                beats > 0
+                    ? "\(place) holds \(beats) hr messages and no record or session: merged"
+                    : "\(place) holds no record or session")
         }
         guard let previous = held else {
             held = file

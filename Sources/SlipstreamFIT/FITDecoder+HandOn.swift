@@ -9,7 +9,10 @@ extension FITDecoder {
         let file = recording
         recording = FITRecording()
         filesEnded += 1
-        try handOn(chain.fileEnded(file, number: filesEnded, bytes: fileStart..<min(dataEnd + 2, base + pending.count), passedOver: passedOver))
+        try handOn(
+            chain.fileEnded(
+                file, number: filesEnded, bytes: fileStart..<min(dataEnd + 2, base + pending.count),
+                passedOver: passedOver))
     }
 
     /// Hands a recording's activities to the sink. A `complete` input without any activity is
@@ -20,7 +23,8 @@ extension FITDecoder {
         let (sink, source, payload, offset) = (self.sink, self.source, recording.payload, self.offset)
         let count: Int
         do {
-            count = try recording.forEachActivity(limits: limits) { (activity: inout DecodedActivity) throws(SlipstreamError) in
+            count = try recording.forEachActivity(limits: limits) {
+                (activity: inout DecodedActivity) throws(SlipstreamError) in
                 activity.jsonPath = "$"
                 activity.payload = payload
                 do {
@@ -36,13 +40,17 @@ extension FITDecoder {
             throw error.source.isEmpty ? Self.located(error, source: source, at: offset) : error
         }
         activitiesHandedOn += count
-        if count == 0 && complete && (firstPassedOver == nil || recording.heartRates.messages > 0 || recording.untimedRecords > 0) {
-            let why = recording.untimedNote
+        if count == 0 && complete
+            && (firstPassedOver == nil || recording.heartRates.messages > 0 || recording.untimedRecords > 0)
+        {
+            let why =
+                recording.untimedNote
                 ?? (recording.heartRates.messages > 0
                     ? "the FIT file holds \(recording.heartRates.messages) hr messages and no session or record: heart rate a strap stored "
                         + "while it could not send (as in a swim), sent afterwards, without the activity it belongs to"
                     : "the FIT file has no session and no record with a time")
-            sink.problem(SlipstreamError(.notActivityPayload, "no activity: \(why)", source: source, byteOffset: offset))
+            sink.problem(
+                SlipstreamError(.notActivityPayload, "no activity: \(why)", source: source, byteOffset: offset))
         }
         do {
             try sink.payloadEnded(user: nil, discardsActivities: false)

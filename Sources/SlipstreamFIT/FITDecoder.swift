@@ -45,7 +45,9 @@ public final class FITDecoder: ActivityDecoder {
     ///   - sink: receives the activities, when each file has ended (its sessions come last); not
     ///     kept alive by the decoder.
     ///   - checksCRC: false reads a file whose header or file CRC does not match (`--ignore-crc`).
-    public init(sink: any DecodedActivitySink, source: String, limits: ReadLimits = ReadLimits(), checksCRC: Bool = true) {
+    public init(
+        sink: any DecodedActivitySink, source: String, limits: ReadLimits = ReadLimits(), checksCRC: Bool = true
+    ) {
         self.sink = sink
         self.source = source
         self.limits = limits
@@ -122,7 +124,9 @@ public final class FITDecoder: ActivityDecoder {
         let size = Int(pending[position])
         guard size == 12 || size == 14 else {
             if filesEnded > 0 {
-                throw failure("\(available)+ bytes after the end of the FIT file are not a FIT file (a header size of \(size))", at: offset)
+                throw failure(
+                    "\(available)+ bytes after the end of the FIT file are not a FIT file (a header size of \(size))",
+                    at: offset)
             }
             throw failure("not a FIT file: a header size of \(size), not 12 or 14", at: offset)
         }
@@ -137,7 +141,9 @@ public final class FITDecoder: ActivityDecoder {
             var computed = FITCRC()
             computed.update(header.prefix(12))
             if stored != 0 && stored != computed.value {
-                throw failure("header CRC 0x\(hex(stored)) does not match its bytes' 0x\(hex(computed.value)) (the check can be turned off to read it anyway)", at: offset + 12)
+                throw failure(
+                    "header CRC 0x\(hex(stored)) does not match its bytes' 0x\(hex(computed.value)) (the check can be turned off to read it anyway)",
+                    at: offset + 12)
             }
         }
         crc = FITCRC()
@@ -163,7 +169,8 @@ public final class FITDecoder: ActivityDecoder {
         if checksCRC && stored != crc.value {
             // Its records were read whole: they are kept, and the CRC reported.
             throw failure(
-                "file CRC 0x\(hex(stored)) does not match its content's 0x\(hex(crc.value)) (the check can be turned off to read it anyway)", at: offset)
+                "file CRC 0x\(hex(stored)) does not match its content's 0x\(hex(crc.value)) (the check can be turned off to read it anyway)",
+                at: offset)
         }
         position += 2
         try endFile()
@@ -194,12 +201,16 @@ public final class FITDecoder: ActivityDecoder {
             length += 1 + 3 * Int(pending[position + length])
         }
         if offset + length > dataEnd {
-            throw failure("a definition of local type \(local) overruns the file's records (it ends at byte \(offset + length), they at \(dataEnd))", at: offset)
+            throw failure(
+                "a definition of local type \(local) overruns the file's records (it ends at byte \(offset + length), they at \(dataEnd))",
+                at: offset)
         }
         guard available >= length else { return false }
         let architecture = pending[position + 2]
         guard architecture <= 1 else {
-            throw failure("a definition of local type \(local) has architecture \(architecture), neither 0 (little-endian) nor 1", at: offset + 2)
+            throw failure(
+                "a definition of local type \(local) has architecture \(architecture), neither 0 (little-endian) nor 1",
+                at: offset + 2)
         }
         let bigEndian = architecture == 1
         let global = UInt16(uint32(pending[(position + 3)..<(position + 5)], bigEndian: bigEndian))
@@ -209,7 +220,8 @@ public final class FITDecoder: ActivityDecoder {
             let at = position + 6 + 3 * i
             let (number, fieldSize, typeByte) = (pending[at], Int(pending[at + 1]), pending[at + 2])
             guard fieldSize > 0 else {
-                throw failure("field \(number) of message \(global) (local type \(local)) has size 0", at: base + at + 1)
+                throw failure(
+                    "field \(number) of message \(global) (local type \(local)) has size 0", at: base + at + 1)
             }
             // A type FIT does not define is read as bytes: its data is skipped by its size.
             let type = FITBaseType(typeByte) ?? FITBaseType(0x0D)!
@@ -265,7 +277,8 @@ public final class FITDecoder: ActivityDecoder {
     private func bound(_ count: Int, _ what: String, at start: Int) throws(SlipstreamError) {
         guard count < limits.maxSamplesPerChannel else {
             throw .limitExceeded(
-                "more than \(limits.maxSamplesPerChannel) \(what)", limit: .maxSamplesPerChannel, source: source, byteOffset: start,
+                "more than \(limits.maxSamplesPerChannel) \(what)", limit: .maxSamplesPerChannel, source: source,
+                byteOffset: start,
                 jsonPath: nil)
         }
     }
@@ -291,7 +304,8 @@ public final class FITDecoder: ActivityDecoder {
                 let what = "a FIT \(FITProfile.fileTypeName(type)) file"
                 passedOver = what
                 if firstPassedOver == nil {
-                    firstPassedOver = SlipstreamError(.notActivityPayload, "\(what), not an activity", source: source, byteOffset: start)
+                    firstPassedOver = SlipstreamError(
+                        .notActivityPayload, "\(what), not an activity", source: source, byteOffset: start)
                 }
             }
         case FITProfile.Message.record:

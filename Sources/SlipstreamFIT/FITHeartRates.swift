@@ -38,7 +38,9 @@ struct FITHeartRates {
         }
         let bpms = message.integers(H.filteredBPM)
         if let timestamp {
-            let fraction = message.number(H.fractionalTimestamp).map { $0 / 32768 } ?? message.number(H.time256).map { $0 / 256 } ?? 0
+            let fraction =
+                message.number(H.fractionalTimestamp).map { $0 / 32768 } ?? message.number(H.time256).map { $0 / 256 }
+                ?? 0
             guard events.count == 1 else {
                 unplaced += 1
                 return

@@ -48,7 +48,8 @@ package enum FITProfile {
         package static let event: UInt8 = 0, startTime: UInt8 = 2, sport: UInt8 = 5, subSport: UInt8 = 6
         package static let totalElapsedTime: UInt8 = 7, totalTimerTime: UInt8 = 8, totalDistance: UInt8 = 9
         package static let totalCalories: UInt8 = 11, avgSpeed: UInt8 = 14, maxSpeed: UInt8 = 15
-        package static let avgHeartRate: UInt8 = 16, maxHeartRate: UInt8 = 17, avgCadence: UInt8 = 18, maxCadence: UInt8 = 19
+        package static let avgHeartRate: UInt8 = 16, maxHeartRate: UInt8 = 17, avgCadence: UInt8 = 18,
+            maxCadence: UInt8 = 19
         package static let avgPower: UInt8 = 20, maxPower: UInt8 = 21, totalAscent: UInt8 = 22, totalDescent: UInt8 = 23
         package static let poolLength: UInt8 = 44, enhancedAvgSpeed: UInt8 = 124, enhancedMaxSpeed: UInt8 = 125
     }

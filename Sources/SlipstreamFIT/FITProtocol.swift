@@ -148,7 +148,9 @@ struct FITMessage {
     /// The field's value as a number, integers and floats alike.
     func number(_ number: UInt8) -> Double? {
         if let integer = integer(number) { return Double(integer) }
-        guard let field = definition.field(number), field.type.kind == .float, field.size % field.type.size == 0 else { return nil }
+        guard let field = definition.field(number), field.type.kind == .float, field.size % field.type.size == 0 else {
+            return nil
+        }
         let start = bytes.startIndex + field.offset
         var raw: UInt64 = 0
         for i in 0..<field.type.size {
@@ -182,7 +184,9 @@ struct FITMessage {
         let size = field.type.size
         return (0..<(field.size / size)).map { element in
             let one = FITFieldDefinition(number: 0, size: size, type: field.type, offset: field.offset + element * size)
-            let shape = FITDefinition(globalNumber: 0, bigEndian: definition.bigEndian, fields: [one], developerFields: [], size: definition.size)
+            let shape = FITDefinition(
+                globalNumber: 0, bigEndian: definition.bigEndian, fields: [one], developerFields: [],
+                size: definition.size)
             return FITMessage(definition: shape, bytes: bytes).integer(0)
         }
     }
@@ -201,7 +205,8 @@ extension FITDefinition {
         guard let field = developerFields.first(where: { $0.index == index && $0.number == number }) else { return nil }
         let shape = FITDefinition(
             globalNumber: globalNumber, bigEndian: bigEndian,
-            fields: [FITFieldDefinition(number: 0, size: field.size, type: type, offset: field.offset)], developerFields: [], size: size)
+            fields: [FITFieldDefinition(number: 0, size: field.size, type: type, offset: field.offset)],
+            developerFields: [], size: size)
         return FITMessage(definition: shape, bytes: bytes).number(0)
     }
 }

@@ -28,8 +28,11 @@ extension FITRecording {
             values[record * Self.channelCount + channel] = bpm
             merged += 1
         }
-        var note = "\(heartRates.messages) hr messages (heart rate a strap stored and sent afterwards) gave \(merged) records their heart rate"
-        if heartRates.unplaced > 0 { note += "; \(heartRates.unplaced) of them could not be placed in time and were left out" }
+        var note =
+            "\(heartRates.messages) hr messages (heart rate a strap stored and sent afterwards) gave \(merged) records their heart rate"
+        if heartRates.unplaced > 0 {
+            note += "; \(heartRates.unplaced) of them could not be placed in time and were left out"
+        }
         chainNotes.append(note)
     }
 
@@ -38,19 +41,23 @@ extension FITRecording {
     /// records, with a note saying so.
     /// - Returns: how many there were.
     @discardableResult
-    func forEachActivity(limits: ReadLimits, _ body: (inout DecodedActivity) throws(SlipstreamError) -> Void) throws(SlipstreamError) -> Int {
+    func forEachActivity(limits: ReadLimits, _ body: (inout DecodedActivity) throws(SlipstreamError) -> Void)
+        throws(SlipstreamError) -> Int
+    {
         var notes = chainNotes
         if let untimedNote { notes.append(untimedNote) }
         if let first = times.first, Self.unixSeconds(first) == nil, relativeAnchor == nil {
-            notes.append("the device counts time from its power-on and gives no date: times are relative (from 1989-12-31)")
+            notes.append(
+                "the device counts time from its power-on and gives no date: times are relative (from 1989-12-31)")
         }
         if sessions.isEmpty {
             guard let first = times.first, let last = times.last else { return 0 }
             let frame = Frame(start: first, endSeconds: Double(last), records: Array(times.indices))
             var activity = try activity(frame, session: nil, limits: limits)
-            activity.notes = [
-                "no session message: the recording ended without its summary (a device that stopped early); one activity over its \(times.count) records"
-            ] + notes + activity.notes
+            activity.notes =
+                [
+                    "no session message: the recording ended without its summary (a device that stopped early); one activity over its \(times.count) records"
+                ] + notes + activity.notes
             try body(&activity)
             return 1
         }
@@ -80,7 +87,8 @@ extension FITRecording {
         let byStart = sessions.indices.sorted { (starts[$0], $0) < (starts[$1], $1) }
         for (rank, index) in byStart.enumerated() where rank + 1 < byStart.count {
             let next = Double(starts[byStart[rank + 1]])
-            if let end = ends[index], end > next + 1, let written = sessions[index].messageTime, let elapsed = sessions[index].elapsedSeconds,
+            if let end = ends[index], end > next + 1, let written = sessions[index].messageTime,
+                let elapsed = sessions[index].elapsedSeconds,
                 Double(written) <= next + 1, written > starts[index]
             {
                 ends[index] = Double(written)
@@ -100,16 +108,22 @@ extension FITRecording {
                 let to = upper.map { bound in times.partitionPoint { $0 < bound } } ?? times.count
                 records = Array(from..<max(from, to))
             } else {
-                records = times.indices.filter { i in lower.map { times[i] >= $0 } ?? true && upper.map { times[i] < $0 } ?? true }
+                records = times.indices.filter { i in
+                    lower.map { times[i] >= $0 } ?? true && upper.map { times[i] < $0 } ?? true
+                }
             }
             var end = ends[index]
             if end == nil, let written = sessions[index].messageTime, written > start { end = Double(written) }
-            frames[index] = Frame(start: start, endSeconds: end ?? records.last.map { Double(times[$0]) } ?? Double(start), records: records)
+            frames[index] = Frame(
+                start: start, endSeconds: end ?? records.last.map { Double(times[$0]) } ?? Double(start),
+                records: records)
         }
         return frames
     }
 
-    private func activity(_ frame: Frame, session: FITSession?, limits: ReadLimits) throws(SlipstreamError) -> DecodedActivity {
+    private func activity(_ frame: Frame, session: FITSession?, limits: ReadLimits) throws(SlipstreamError)
+        -> DecodedActivity
+    {
         var activity = DecodedActivity()
         let (startSeconds, isLocal) = resolve(frame.start)
         let elapsed = max(0, frame.endSeconds - Double(frame.start))
@@ -120,7 +134,8 @@ extension FITRecording {
         // As the metadata writes it: none for local times, whole minutes.
         if !isLocal { activity.startOffsetSeconds = utcOffset.map { ($0 < 0 ? -1 : 1) * Int(abs($0) / 60 * 60) } ?? 0 }
         activity.metadata = metadata(
-            start: activity.startTime!, end: activity.endTime!, offset: isLocal ? nil : utcOffset, local: isLocal, session: session,
+            start: activity.startTime!, end: activity.endTime!, offset: isLocal ? nil : utcOffset, local: isLocal,
+            session: session,
             summaryID: activity.summaryID!)
         activity.deviceData = device
         for (field, value) in session?.totals ?? [] {
@@ -133,8 +148,12 @@ extension FITRecording {
         // The session's own timer origin: timer seconds count from its first record.
         let timerOrigin = indices.first.map { timers[$0] } ?? 0
         let lastTime = max(Int64(frame.endSeconds.rounded(.up)), indices.last.map { times[$0] } ?? frame.start)
-        if let first = indices.first, !timers[first].isNaN, let timerEnd = timer(at: lastTime) { activity.timerAtEnd = timerEnd - timerOrigin }
-        if let session, let note = timerNote(session, frame: frame, timerAtEnd: activity.timerAtEnd) { activity.notes.append(note) }
+        if let first = indices.first, !timers[first].isNaN, let timerEnd = timer(at: lastTime) {
+            activity.timerAtEnd = timerEnd - timerOrigin
+        }
+        if let session, let note = timerNote(session, frame: frame, timerAtEnd: activity.timerAtEnd) {
+            activity.notes.append(note)
+        }
         // A pool swim moves only in its active lengths (as its device counts average speed).
         let lengths = lengths(in: frame)
         let swum = lengths.filter(\.active)
@@ -150,7 +169,8 @@ extension FITRecording {
         for channel in Channel.allCases {
             let count = min(indices.count { !value(channel, record: $0).isNaN }, limits.maxSamplesPerChannel)
             if count > 0 {
-                activity.columns.columns[channel.rawValue].reserveCapacity(forMore: count, withSecondValues: channel == .position)
+                activity.columns.columns[channel.rawValue].reserveCapacity(
+                    forMore: count, withSecondValues: channel == .position)
             }
         }
         for i in indices {
@@ -159,25 +179,32 @@ extension FITRecording {
                 guard !value.isNaN else { continue }
                 if channel == .distance { value -= distanceBase }
                 let timer = timers[i].isNaN ? nil : timers[i] - timerOrigin
-                try store(value, channel, at: times[i], timer: timer, longitude: longitudes[i], into: &activity, limits: limits)
+                try store(
+                    value, channel, at: times[i], timer: timer, longitude: longitudes[i], into: &activity,
+                    limits: limits)
             }
         }
-        if let session { try storeLengths(lengths, session: session, timerOrigin: timerOrigin, into: &activity, limits: limits) }
+        if let session {
+            try storeLengths(lengths, session: session, timerOrigin: timerOrigin, into: &activity, limits: limits)
+        }
         return activity
     }
 
     func store(
-        _ value: Double, _ channel: Channel, at fitTime: Int64, timer: Double?, longitude: Double, into activity: inout DecodedActivity,
+        _ value: Double, _ channel: Channel, at fitTime: Int64, timer: Double?, longitude: Double,
+        into activity: inout DecodedActivity,
         limits: ReadLimits
     ) throws(SlipstreamError) {
         let (seconds, local) = resolve(fitTime)
         let outcome = activity.columns.columns[channel.rawValue].store(
-            complete: true, time: seconds * 1_000_000, timer: timer, value: value, longitude: channel == .position ? longitude : nil,
+            complete: true, time: seconds * 1_000_000, timer: timer, value: value,
+            longitude: channel == .position ? longitude : nil,
             limit: limits.maxSamplesPerChannel)
         if outcome == .stored && local { activity.columns.countTimestampWithoutOffset() }
         if outcome == .full {
             throw .limitExceeded(
-                "more than \(limits.maxSamplesPerChannel) samples in one channel", limit: .maxSamplesPerChannel, source: "",
+                "more than \(limits.maxSamplesPerChannel) samples in one channel", limit: .maxSamplesPerChannel,
+                source: "",
                 byteOffset: nil, jsonPath: nil)
         }
     }
@@ -188,27 +215,38 @@ extension FITRecording {
         let after = frame.records.count { Double(times[$0]) > frame.endSeconds.rounded(.up) }
         var notes: [String] = []
         func records(_ n: Int) -> String { n == 1 ? "1 record" : "\(n) records" }
-        if before > 0 { notes.append("\(records(before)) before the session's start_time are kept in it (the device's totals leave them out)") }
+        if before > 0 {
+            notes.append(
+                "\(records(before)) before the session's start_time are kept in it (the device's totals leave them out)"
+            )
+        }
         if after > 0 {
-            notes.append("\(records(after)) after the session's end (start_time + total_elapsed_time) are kept in it (the device's totals leave them out)")
+            notes.append(
+                "\(records(after)) after the session's end (start_time + total_elapsed_time) are kept in it (the device's totals leave them out)"
+            )
         }
         return notes
     }
 
     /// A note when the timer rebuilt here and the device's total_timer_time differ by more than a second.
     private func timerNote(_ session: FITSession, frame: Frame, timerAtEnd: Double?) -> String? {
-        guard let device = session.timerSeconds, let first = frame.records.first, let last = frame.records.last else { return nil }
+        guard let device = session.timerSeconds, let first = frame.records.first, let last = frame.records.last else {
+            return nil
+        }
         let ours = timerAtEnd ?? Double(times[last] - times[first])
         guard abs(ours - device) > 1 else { return nil }
         let why: String
         if timerEvents.isEmpty {
             why = "the file has no timer events, so the timer follows the records' timestamps"
         } else if ours > device {
-            why = "the device counted less time than its timer events show running (time it paused without writing an event)"
+            why =
+                "the device counted less time than its timer events show running (time it paused without writing an event)"
         } else {
-            why = "the device counted time its timer events and records do not show (before the first record or after the last)"
+            why =
+                "the device counted time its timer events and records do not show (before the first record or after the last)"
         }
-        return "timer: \(Self.seconds(ours)) from the timer events and records, \(Self.seconds(device)) by the device (total_timer_time): \(why)"
+        return
+            "timer: \(Self.seconds(ours)) from the timer events and records, \(Self.seconds(device)) by the device (total_timer_time): \(why)"
     }
 
     static func seconds(_ value: Double) -> String {
@@ -224,7 +262,9 @@ extension FITRecording {
         return "fit-\(manufacturer ?? 0)-\(product ?? 0)-\(created)-\(session)"
     }
 
-    private func metadata(start: Int64, end: Int64, offset: Int64?, local: Bool, session: FITSession?, summaryID: String) -> RawJSON {
+    private func metadata(
+        start: Int64, end: Int64, offset: Int64?, local: Bool, session: FITSession?, summaryID: String
+    ) -> RawJSON {
         var json = JSONWriter()
         json.beginObject()
         json.key("summary_id")

@@ -107,7 +107,9 @@ struct FITRecording {
         var running = false, accumulated = 0.0, startedAt: Int64 = 0
         for event in timerEvents where event.time <= time {
             if event.start && !running { (running, startedAt) = (true, event.time) }
-            if !event.start && running { (running, accumulated) = (false, accumulated + Double(event.time - startedAt)) }
+            if !event.start && running {
+                (running, accumulated) = (false, accumulated + Double(event.time - startedAt))
+            }
         }
         return accumulated + (running ? Double(time - startedAt) : 0)
     }
@@ -138,7 +140,9 @@ struct FITRecording {
         values.append(contentsOf: repeatElement(.nan, count: Self.channelCount))
         func set(_ channel: Channel, _ value: Double?) { if let value { values[base + channel.rawValue] = value } }
         /// Sets a channel that no standard field set (a developer field or packed value stands in).
-        func fill(_ channel: Channel, _ value: Double) { if values[base + channel.rawValue].isNaN { values[base + channel.rawValue] = value } }
+        func fill(_ channel: Channel, _ value: Double) {
+            if values[base + channel.rawValue].isNaN { values[base + channel.rawValue] = value }
+        }
         set(.heartRate, message.number(R.heartRate))
         set(.power, message.number(R.power))
         if let cadence = message.number(R.cadence) {
@@ -146,7 +150,8 @@ struct FITRecording {
         }
         set(.speed, (message.number(R.enhancedSpeed) ?? message.number(R.speed)).map { $0 / 1000 })
         set(.distance, message.number(R.distance).map { $0 / 100 })
-        set(.elevation, (message.number(R.enhancedAltitude) ?? message.number(R.altitude)).map { ($0 - 2500) / 5 })  // scale 5, offset 500
+        // scale 5, offset 500
+        set(.elevation, (message.number(R.enhancedAltitude) ?? message.number(R.altitude)).map { ($0 - 2500) / 5 })
         set(.temperature, message.number(R.temperature))
         if let packed = message.rawBytes(R.compressedSpeedDistance), packed.count == 3 {
             let b = packed.map(Int.init)
@@ -164,7 +169,9 @@ struct FITRecording {
         }
         for (key, meaning) in developerRecordFields {
             let (index, number) = (UInt8(key >> 8), UInt8(key & 0xFF))
-            guard let raw = message.definition.developerValue(index: index, number: number, type: meaning.type, in: message.bytes)
+            guard
+                let raw = message.definition.developerValue(
+                    index: index, number: number, type: meaning.type, in: message.bytes)
             else { continue }
             let value = raw / meaning.scale - meaning.offset
             switch meaning.field {
@@ -184,7 +191,8 @@ struct FITRecording {
 
     mutating func length(_ message: FITMessage, at time: Int64?) {
         typealias L = FITProfile.Length
-        guard let start = message.integer(L.startTime) ?? time, let milliseconds = message.number(L.totalTimerTime) else { return }
+        guard let start = message.integer(L.startTime) ?? time, let milliseconds = message.number(L.totalTimerTime)
+        else { return }
         lengths.append(
             FITLength(
                 start: start, active: message.integer(L.lengthType) == L.active, seconds: milliseconds / 1000,
@@ -198,7 +206,9 @@ struct FITRecording {
         session.messageTime = time
         session.elapsedSeconds = message.number(S.totalElapsedTime).map { $0 / 1000 }
         session.timerSeconds = message.number(S.totalTimerTime).map { $0 / 1000 }
-        session.startTime = message.integer(S.startTime) ?? time.flatMap { end in session.elapsedSeconds.map { end - Int64($0.rounded(.up)) } }
+        session.startTime =
+            message.integer(S.startTime)
+            ?? time.flatMap { end in session.elapsedSeconds.map { end - Int64($0.rounded(.up)) } }
         session.poolLength = message.number(S.poolLength).map { $0 / 100 }
         session.sport = message.integer(S.sport)
         session.subSport = message.integer(S.subSport)
@@ -228,11 +238,19 @@ struct FITRecording {
         json.key("name")
         if let name = message.string(D.productName) { json.string(name) } else { json.null() }
         json.key("manufacturer")
-        if let id = message.integer(D.manufacturer) ?? manufacturer { json.string(FITProfile.manufacturerName(id)) } else { json.null() }
+        if let id = message.integer(D.manufacturer) ?? manufacturer {
+            json.string(FITProfile.manufacturerName(id))
+        } else {
+            json.null()
+        }
         json.key("serial_number")
         if let serial = message.integer(D.serialNumber) { json.string("\(serial)") } else { json.null() }
         json.key("software_version")
-        if let version = message.number(D.softwareVersion) { json.string(Self.version(version / 100)) } else { json.null() }
+        if let version = message.number(D.softwareVersion) {
+            json.string(Self.version(version / 100))
+        } else {
+            json.null()
+        }
         json.key("hardware_version")
         if let version = message.integer(D.hardwareVersion) { json.string("\(version)") } else { json.null() }
         json.key("product_id")
@@ -249,7 +267,9 @@ struct FITRecording {
     }
 
     mutating func activity(_ message: FITMessage, at time: Int64?) {
-        guard let time, let local = message.integer(FITProfile.Activity.localTimestamp).flatMap(Self.unixSeconds) else { return }
+        guard let time, let local = message.integer(FITProfile.Activity.localTimestamp).flatMap(Self.unixSeconds) else {
+            return
+        }
         guard let utc = Self.unixSeconds(time) else {
             relativeAnchor = (time, local)
             return
@@ -275,11 +295,14 @@ struct FITRecording {
         let scale = message.number(F.scale) ?? 1
         let offset = message.number(F.offset) ?? 0
         // A field the description maps onto a record field, or one named after a quantity we read.
-        if message.integer(F.nativeMessage) == Int64(FITProfile.Message.record), let native = message.integer(F.nativeField) {
+        if message.integer(F.nativeMessage) == Int64(FITProfile.Message.record),
+            let native = message.integer(F.nativeField)
+        {
             developerRecordFields[key] = (UInt8(truncatingIfNeeded: native), type, scale == 0 ? 1 : scale, offset)
         } else if let name = message.string(F.fieldName)?.lowercased() {
             let known: [String: UInt8] = [
-                "heart_rate": FITProfile.Record.heartRate, "power": FITProfile.Record.power, "cadence": FITProfile.Record.cadence,
+                "heart_rate": FITProfile.Record.heartRate, "power": FITProfile.Record.power,
+                "cadence": FITProfile.Record.cadence,
                 "speed": FITProfile.Record.speed, "temperature": FITProfile.Record.temperature,
             ]
             if let field = known[name] { developerRecordFields[key] = (field, type, scale == 0 ? 1 : scale, offset) }
@@ -288,6 +311,7 @@ struct FITRecording {
 
     /// What to say of records that could not be placed in time, if any.
     var untimedNote: String? {
-        untimedRecords == 0 ? nil : "\(untimedRecords) record messages without a timestamp were left out: nothing places them in time"
+        untimedRecords == 0
+            ? nil : "\(untimedRecords) record messages without a timestamp were left out: nothing places them in time"
     }
 }

@@ -76,7 +76,8 @@ public struct FITEncoder {
                 records += given.prefix(field.size) + Array(repeating: 0xFF, count: max(0, field.size - given.count))
                 continue
             case .float(let number)?:
-                element = Self.littleEndian(type.size == 4 ? UInt64(Float(number).bitPattern) : number.bitPattern, size: type.size)
+                element = Self.littleEndian(
+                    type.size == 4 ? UInt64(Float(number).bitPattern) : number.bitPattern, size: type.size)
             case .integer(let number)?:
                 element = Self.littleEndian(UInt64(bitPattern: number), size: type.size)
             case nil:

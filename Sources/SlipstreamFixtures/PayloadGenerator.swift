@@ -12,7 +12,6 @@
 import RealModule
 import SlipstreamCore
 
-
 /// Options of ``PayloadGenerator``.
 public struct GeneratorOptions: Sendable {
     /// Recorded seconds per activity (one sample per channel per second).
@@ -61,7 +60,9 @@ public enum PayloadGenerator {
     /// - Parameter output: receives the payload in pieces, in order.
     /// - Returns: the plain summary of each activity written.
     @discardableResult
-    public static func generate(_ options: GeneratorOptions, output: @escaping ([UInt8]) throws -> Void) throws -> [GeneratedActivity] {
+    public static func generate(_ options: GeneratorOptions, output: @escaping ([UInt8]) throws -> Void) throws
+        -> [GeneratedActivity]
+    {
         var out = Output(pretty: options.pretty, output: output)
         var random = SplitMix64(seed: options.seed)
         var written: [GeneratedActivity] = []
@@ -70,7 +71,9 @@ public enum PayloadGenerator {
         out.text("\"type\":\"activity\",")
         out.newline(1)
         out.text("\"user\":{\"user_id\":\"\(userID(options.seed))\",\"provider\":\"XOSS\",\"active\":true,")
-        out.text("\"scopes\":null,\"reference_id\":\"athlete-\(options.seed)\",\"created_at\":null,\"last_webhook_update\":null},")
+        out.text(
+            "\"scopes\":null,\"reference_id\":\"athlete-\(options.seed)\",\"created_at\":null,\"last_webhook_update\":null},"
+        )
         out.newline(1)
         out.text("\"version\":\"2022-03-16\",")
         out.newline(1)
@@ -124,7 +127,8 @@ public enum PayloadGenerator {
         index: Int, options: GeneratorOptions, random: inout SplitMix64, out: inout Output
     ) throws -> GeneratedActivity {
         // 2024-05-04T07:30:00+02:00, one day later per activity.
-        let startMicros = Int64(Timestamp.daysFromCivil(year: 2024, month: 5, day: 4) + index) * 86_400_000_000
+        let startMicros =
+            Int64(Timestamp.daysFromCivil(year: 2024, month: 5, day: 4) + index) * 86_400_000_000
             + Int64(5 * 3600 + 30 * 60) * 1_000_000
         var seconds: [Second] = []
         seconds.reserveCapacity(options.seconds)
@@ -180,7 +184,8 @@ public enum PayloadGenerator {
 
         out.text("{")
         out.newline(3)
-        out.text("\"metadata\":{\"summary_id\":\"\(summaryID)\",\"name\":\"Morning Ride\",\"type\":1,\"upload_type\":1,")
+        out.text(
+            "\"metadata\":{\"summary_id\":\"\(summaryID)\",\"name\":\"Morning Ride\",\"type\":1,\"upload_type\":1,")
         out.text("\"start_time\":\"\(localTime(startMicros))\",\"end_time\":\"\(localTime(endMicros))\",")
         out.text("\"city\":\"Torino\",\"state\":null,\"country\":\"Italy\",\"timestamp_localization\":0},")
         out.newline(3)
@@ -188,12 +193,16 @@ public enum PayloadGenerator {
         if !seconds.isEmpty {
             out.newline(3)
             out.text("\"heart_rate_data\":{\"summary\":{\"avg_hr_bpm\":\(Int(info.heartRateMean.rounded())),")
-            out.text("\"max_hr_bpm\":\(Int(info.heartRateMax)),\"min_hr_bpm\":\(Int(info.heartRateMin)),\"user_max_hr_bpm\":188},")
+            out.text(
+                "\"max_hr_bpm\":\(Int(info.heartRateMax)),\"min_hr_bpm\":\(Int(info.heartRateMin)),\"user_max_hr_bpm\":188},"
+            )
             out.text("\"detailed\":{\"hr_samples\":")
             try samples(seconds, out: &out) { o, s in o.text("\"bpm\":\(s.bpm)") }
             out.text("}},")
             out.newline(3)
-            out.text("\"power_data\":{\"avg_watts\":\(Int(info.powerMean.rounded())),\"max_watts\":\(Int(info.powerMax)),\"power_samples\":")
+            out.text(
+                "\"power_data\":{\"avg_watts\":\(Int(info.powerMean.rounded())),\"max_watts\":\(Int(info.powerMax)),\"power_samples\":"
+            )
             try samples(seconds, out: &out) { o, s in o.text("\"watts\":\(s.watts)") }
             out.text("},")
             out.newline(3)

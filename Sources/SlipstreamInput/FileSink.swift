@@ -1,13 +1,14 @@
 // Output files and standard error, written with write(2).
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SlipstreamCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes bytes to a file descriptor, buffered; errors are ``SlipstreamError`` of kind `outputFailed`.
 public final class FileSink {
@@ -47,7 +48,9 @@ public final class FileSink {
     public func flush() throws(SlipstreamError) {
         var offset = 0
         while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let written = buffer.withUnsafeBytes {
+                systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset)
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))

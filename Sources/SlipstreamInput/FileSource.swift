@@ -1,13 +1,14 @@
 // Files and standard input read with read(2).
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SlipstreamCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A file or standard input, read with `read(2)`.
 public final class FileSource: ByteSource {
@@ -77,9 +78,12 @@ public final class FileSource: ByteSource {
             }
             if errno == EINTR { continue }
             throw SlipstreamError(
-                .inputUnreadable, "read failed: \(String(cString: strerror(errno)))", source: name, byteOffset: bytesRead)
+                .inputUnreadable, "read failed: \(String(cString: strerror(errno)))", source: name,
+                byteOffset: bytesRead)
         }
     }
 }
 
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}

@@ -1,13 +1,14 @@
 // Files by path (kinds, identities, directory listings, renames) and facts about this process.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SlipstreamCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One file, whatever the path that names it.
 public struct FileIdentity: Hashable, Sendable {
@@ -53,7 +54,8 @@ public enum FileSystem {
     /// The names in a directory, sorted bytewise, without `.` and `..`.
     public static func contents(of directory: String) throws(SlipstreamError) -> [String] {
         guard let handle = opendir(directory) else {
-            throw SlipstreamError(.inputUnreadable, "cannot open directory: \(String(cString: strerror(errno)))", source: directory)
+            throw SlipstreamError(
+                .inputUnreadable, "cannot open directory: \(String(cString: strerror(errno)))", source: directory)
         }
         defer { closedir(handle) }
         var names: [String] = []
@@ -69,7 +71,8 @@ public enum FileSystem {
     /// Renames `from` to `to`, replacing `to` (atomic within one file system).
     public static func rename(_ from: String, to: String) throws(SlipstreamError) {
         guard systemRename(from, to) == 0 else {
-            throw SlipstreamError(.outputFailed, "cannot rename \(from): \(String(cString: strerror(errno)))", source: to)
+            throw SlipstreamError(
+                .outputFailed, "cannot rename \(from): \(String(cString: strerror(errno)))", source: to)
         }
     }
 
@@ -95,7 +98,9 @@ public enum ProcessMemory {
         guard let source = try? FileSource(path: "/proc/self/status") else { return nil }
         var text: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
-        while let count = try? chunk.withUnsafeMutableBytes({ buffer throws(SlipstreamError) in try source.read(into: buffer) }),
+        while let count = try? chunk.withUnsafeMutableBytes({ buffer throws(SlipstreamError) in
+            try source.read(into: buffer)
+        }),
             count > 0
         {
             text.append(contentsOf: chunk[0..<count])

@@ -46,7 +46,9 @@ package final class GzipInflater {
                 return (status, out.count - Int(stream.pointee.avail_out))
             }
             bytesIn += before - Int(stream.pointee.avail_in)
-            if produced > 0 { try output.withUnsafeBytes { try yield(UnsafeRawBufferPointer(rebasing: $0[..<produced])) } }
+            if produced > 0 {
+                try output.withUnsafeBytes { try yield(UnsafeRawBufferPointer(rebasing: $0[..<produced])) }
+            }
             let stuck = produced == 0 && before == Int(stream.pointee.avail_in)
             switch status {
             case Z_OK: continue
@@ -54,7 +56,8 @@ package final class GzipInflater {
             case Z_STREAM_END: memberEnded = true
             default:
                 let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                throw SlipstreamError(.damagedArchive, "the gzip body is damaged: \(reason)", source: source, byteOffset: bytesIn)
+                throw SlipstreamError(
+                    .damagedArchive, "the gzip body is damaged: \(reason)", source: source, byteOffset: bytesIn)
             }
         }
     }
@@ -62,7 +65,8 @@ package final class GzipInflater {
     /// - Throws: when the body ended inside a gzip member.
     package func finish() throws {
         guard memberEnded || bytesIn == 0 else {
-            throw SlipstreamError(.damagedArchive, "the gzip body ends before its end (cut short?)", source: source, byteOffset: bytesIn)
+            throw SlipstreamError(
+                .damagedArchive, "the gzip body ends before its end (cut short?)", source: source, byteOffset: bytesIn)
         }
     }
 }

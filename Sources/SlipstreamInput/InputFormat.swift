@@ -27,12 +27,16 @@ public enum InputFormat: String, Sendable {
         if first == 12 || first == 14 {
             if prefix.count >= 12 { return prefix[8...11].elementsEqual(".FIT".utf8) ? .fit : .json }
             // A header cut short is still a FIT file's once what there is of ".FIT" matches.
-            if prefix.count >= 9 && prefix[8...].elementsEqual(".FIT".utf8.prefix(prefix.count - 8)) { return isComplete ? .fit : nil }
+            if prefix.count >= 9 && prefix[8...].elementsEqual(".FIT".utf8.prefix(prefix.count - 8)) {
+                return isComplete ? .fit : nil
+            }
             return isComplete ? .json : nil
         }
         // Binary data: a control byte other than white space, or a byte that starts no UTF-8 text
         // (0x80-0xBF, 0xF8-0xFF) where JSON must begin. (0xEF starts a byte-order mark.)
-        if (first < 0x20 && first != 0x09 && first != 0x0A && first != 0x0D) || (first >= 0x80 && first < 0xC2) || first >= 0xF5 {
+        if (first < 0x20 && first != 0x09 && first != 0x0A && first != 0x0D) || (first >= 0x80 && first < 0xC2)
+            || first >= 0xF5
+        {
             return .binary
         }
         // tar: "ustar" at byte 257; JSON cannot start with a name's bytes, so only a letter, digit
@@ -51,7 +55,8 @@ public enum InputFormat: String, Sendable {
     /// bytes 89 50 4E 47)`.
     public static func describeBinary(_ prefix: UnsafeRawBufferPointer) -> String {
         let known: [(String, [UInt8])] = [
-            ("a PNG image", [0x89, 0x50, 0x4E, 0x47]), ("a JPEG image", [0xFF, 0xD8, 0xFF]), ("a GIF image", Array("GIF8".utf8)),
+            ("a PNG image", [0x89, 0x50, 0x4E, 0x47]), ("a JPEG image", [0xFF, 0xD8, 0xFF]),
+            ("a GIF image", Array("GIF8".utf8)),
             ("a PDF document", Array("%PDF".utf8)), ("a SQLite database", Array("SQLite format 3".utf8)),
             ("an ELF executable", [0x7F, 0x45, 0x4C, 0x46]),
         ]

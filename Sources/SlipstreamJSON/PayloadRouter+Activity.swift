@@ -71,7 +71,8 @@ extension PayloadRouter {
         let timer: Double? = sampleHasTimer && sampleTimer.isFinite ? sampleTimer : nil
         let coordinate = isCoordinate[channel]
         let outcome = activity.columns.columns[channel].store(
-            complete: sampleHasTime && sampleHasValue && (!coordinate || sampleHasLongitude), time: sampleTime, timer: timer,
+            complete: sampleHasTime && sampleHasValue && (!coordinate || sampleHasLongitude), time: sampleTime,
+            timer: timer,
             value: sampleValue, longitude: coordinate ? sampleLongitude : nil, limit: limits.maxSamplesPerChannel)
         switch outcome {
         case .stored: if !sampleHasOffset { activity.columns.countTimestampWithoutOffset() }
@@ -85,7 +86,8 @@ extension PayloadRouter {
     /// place in the list when the C reader read it (the list's frame has not counted it).
     func channelFull(at offset: Int, element: Int? = nil) -> Bool {
         if let element { frames[frames.count - 1].count = Int32(clamping: element) }
-        return exceeded(.maxSamplesPerChannel, "more than \(limits.maxSamplesPerChannel) samples in one channel", at: offset)
+        return exceeded(
+            .maxSamplesPerChannel, "more than \(limits.maxSamplesPerChannel) samples in one channel", at: offset)
     }
 
     /// Takes the C reader's position inside the handed-over list (the list's frame is the last).
@@ -228,7 +230,8 @@ extension PayloadRouter {
         }
         // A successful request whose data Terra sends to the webhook instead carries no `data`.
         if envelopeStatus == "success" && !sawData && !sawActivityKey {
-            var details = [envelopeMessage.map { "\"\($0)\"" }, envelopeReference.map { "reference \($0)" }].compactMap { $0 }
+            var details = [envelopeMessage.map { "\"\($0)\"" }, envelopeReference.map { "reference \($0)" }].compactMap
+            { $0 }
             if details.isEmpty { details = ["no reference"] }
             report(
                 "no activities in this response: Terra sends the data to the webhook (\(details.joined(separator: ", ")))",
@@ -240,7 +243,9 @@ extension PayloadRouter {
         } else if sawActivityKey {
             endActivity()
         } else if !sawData {
-            report("expected an activity payload: an envelope with a `data` array, or an Activity with `metadata`", at: payloadStart)
+            report(
+                "expected an activity payload: an envelope with a `data` array, or an Activity with `metadata`",
+                at: payloadStart)
         }
     }
 

@@ -51,7 +51,9 @@ final class PayloadRouter {
     }
 
     enum CaptureTarget { case metadata, user, extras, provider(SummaryField) }
-    enum MetadataKey { case other, startTime, endTime, summaryID, activityType, userID, provider, timerEnd, movingSeconds }
+    enum MetadataKey {
+        case other, startTime, endTime, summaryID, activityType, userID, provider, timerEnd, movingSeconds
+    }
 
     /// Returns the absolute input offset yajl is at; set by the decoder.
     var locate: () -> Int = { 0 }

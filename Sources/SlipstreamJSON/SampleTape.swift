@@ -8,9 +8,8 @@
 // by the parsing thread, at the sample that filled it, in the chunk where it happened (lines are
 // known there only): a chunk's end waits for the storer when the list could have filled it.
 
-import SlipstreamCore
-
 internal import CSampleTape
+import SlipstreamCore
 
 /// Records written by C, owned by whoever stores them next.
 struct TapeBuffer: @unchecked Sendable {
@@ -51,7 +50,8 @@ final class SampleTape {
         pointer.pointee.depth_exceeded = { tape in
             let owner = SampleTape.of(tape!)
             owner.adoptPosition()
-            return owner.router.exceeded(.maxDepth, "nesting deeper than \(owner.router.limits.maxDepth) levels") ? 1 : 0
+            return owner.router.exceeded(.maxDepth, "nesting deeper than \(owner.router.limits.maxDepth) levels")
+                ? 1 : 0
         }
         let pointer = self.pointer
         router.handOverSampleList = { [unowned self, unowned router] channel in
@@ -59,7 +59,8 @@ final class SampleTape {
             room = router.limits.maxSamplesPerChannel - router.activity.columns.columns[channel].count
             let key = router.valueKeys[channel]
             sample_tape_begin_list(
-                pointer, Int32(channel), UnsafeRawPointer(key.utf8Start).assumingMemoryBound(to: CChar.self), key.utf8CodeUnitCount,
+                pointer, Int32(channel), UnsafeRawPointer(key.utf8Start).assumingMemoryBound(to: CChar.self),
+                key.utf8CodeUnitCount,
                 router.isCoordinate[channel] ? 1 : 0, Int32(clamping: router.depth))
         }
         router.syncHandedOverPosition = { [unowned self] in self.adoptPosition() }
@@ -143,7 +144,9 @@ final class SampleTape {
         }
         pointer.pointee.active = 0
         let reader = pointer.pointee
-        let skippedKey = reader.has_skipped_key == 0 ? nil : UnsafeRawBufferPointer(start: reader.skipped_key, count: reader.skipped_key_length)
+        let skippedKey =
+            reader.has_skipped_key == 0
+            ? nil : UnsafeRawBufferPointer(start: reader.skipped_key, count: reader.skipped_key_length)
         let field: PayloadRouter.Slot =
             switch sample_tape_field(rawValue: UInt32(reader.field)) {
             case SAMPLE_TAPE_FIELD_TIME: .sampleTime
@@ -191,7 +194,8 @@ extension PayloadRouter {
             case SAMPLE_TAPE_END:
                 if !endSample(channel) {
                     return FullChannel(
-                        offset: Int(text.loadUnaligned(as: Int64.self)), element: Int(text.loadUnaligned(fromByteOffset: 8, as: Int32.self)))
+                        offset: Int(text.loadUnaligned(as: Int64.self)),
+                        element: Int(text.loadUnaligned(fromByteOffset: 8, as: Int32.self)))
                 }
             case SAMPLE_TAPE_DROPPED: sampleDropped(channel)
             default: preconditionFailure("an entry the tape does not write: \(op)")

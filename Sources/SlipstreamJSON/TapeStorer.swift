@@ -1,13 +1,12 @@
 // The storing thread of `--parse-threads 2` (see SampleTape.swift for when the two threads meet).
 
+internal import CSampleTape
 import Synchronization
 
-internal import CSampleTape
-
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The second thread: stores the tape buffers handed to it, in order, and gives them back.
@@ -36,16 +35,19 @@ final class TapeStorer: @unchecked Sendable {
         slotCount = slots
         self.slots = .allocate(capacity: slots)
         for index in 0..<slots {
-            (self.slots + index).initialize(to: TapeBuffer(bytes: sample_tape_buffer(20 << 10), used: 0, capacity: 20 << 10, channel: 0))
+            (self.slots + index).initialize(
+                to: TapeBuffer(bytes: sample_tape_buffer(20 << 10), used: 0, capacity: 20 << 10, channel: 0))
         }
         // A thread of its own: on dispatch's pool it waited, with batch's workers holding the pool's
         // threads, until the pool grew (--jobs 2 --parse-threads 2: 7.9 s instead of 0.6 s).
         var thread = pthread_t()
         let context = Unmanaged.passRetained(self).toOpaque()
-        let created = pthread_create(&thread, nil, { context in
-            Unmanaged<TapeStorer>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, context)
+        let created = pthread_create(
+            &thread, nil,
+            { context in
+                Unmanaged<TapeStorer>.fromOpaque(context!).takeRetainedValue().run()
+                return nil
+            }, context)
         guard created == 0 else { fatalError("pthread_create failed: \(created)") }
         pthread_detach(thread)
     }

@@ -3,14 +3,15 @@
 // never ends, a payload too large), the byte-order mark, and the location of every error: byte
 // offset, line and column (newlines are counted per chunk after it parsed) and JSON path.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SlipstreamCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Decodes Terra Activity JSON: a webhook envelope, an HTTP response envelope, a bare Activity, an
 /// array of Activities, or several of these concatenated or one per line.
@@ -32,14 +33,18 @@ public final class TerraJSONDecoder: ActivityDecoder {
     ///   - limits: how much one input may hold.
     /// - Parameter parseThreads: 2 stores the samples in a second thread while yajl parses on (for
     ///   large payloads: the hand-over costs more than it saves on small ones); 1 reads in one thread.
-    public convenience init(sink: any DecodedActivitySink, source: String, limits: ReadLimits = ReadLimits(), parseThreads: Int = 1) {
+    public convenience init(
+        sink: any DecodedActivitySink, source: String, limits: ReadLimits = ReadLimits(), parseThreads: Int = 1
+    ) {
         self.init(sink: sink, source: source, limits: limits, readsSamplesInC: true, parseThreads: parseThreads)
     }
 
     /// - Parameter readsSamplesInC: false reads sample lists event by event in Swift: the reference
     ///   the tests and the fuzzer hold the C tape to.
     @_spi(Reference)
-    public init(sink: any DecodedActivitySink, source: String, limits: ReadLimits, readsSamplesInC: Bool, parseThreads: Int = 1) {
+    public init(
+        sink: any DecodedActivitySink, source: String, limits: ReadLimits, readsSamplesInC: Bool, parseThreads: Int = 1
+    ) {
         router = PayloadRouter(sink: sink, lines: lines, sourceName: source, limits: limits)
         parser = YajlParser(router: router, readsSamplesInC: readsSamplesInC, parseThreads: parseThreads)
         self.limits = limits
@@ -84,12 +89,14 @@ public final class TerraJSONDecoder: ActivityDecoder {
         bytesWithoutEvent = router.events == eventsBefore ? bytesWithoutEvent + count : 0
         if bytesWithoutEvent > limits.maxTokenBytes {
             throw limitError(
-                .maxTokenBytes, "no token ended within \(limits.maxTokenBytes) bytes (a string, number or run of white space that long)",
+                .maxTokenBytes,
+                "no token ended within \(limits.maxTokenBytes) bytes (a string, number or run of white space that long)",
                 at: total + count, chunk: chunk)
         }
         if router.hasOpenValue && total + count - router.payloadStart > limits.maxPayloadBytes {
             throw limitError(
-                .maxPayloadBytes, "a payload larger than \(limits.maxPayloadBytes) bytes", at: router.payloadStart + limits.maxPayloadBytes,
+                .maxPayloadBytes, "a payload larger than \(limits.maxPayloadBytes) bytes",
+                at: router.payloadStart + limits.maxPayloadBytes,
                 chunk: chunk)
         }
         lines.count(chunk, chunkStart: total)
@@ -104,7 +111,10 @@ public final class TerraJSONDecoder: ActivityDecoder {
         } catch let failure as YajlFailure {
             var error = located(failure, chunk: nil)
             if error.message == "premature EOF" && !sawToken {
-                error.message = bytesFed == 0 ? "empty input: expected an activity payload" : "no JSON value in the input: expected an activity payload"
+                error.message =
+                    bytesFed == 0
+                    ? "empty input: expected an activity payload"
+                    : "no JSON value in the input: expected an activity payload"
                 error.jsonPath = nil
             } else if error.message == "premature EOF" {
                 error.message = "unexpected end of input: the JSON value is not complete"
@@ -135,11 +145,15 @@ public final class TerraJSONDecoder: ActivityDecoder {
     }
 
     @inline(never)
-    private func limitError(_ limit: ReadLimits.Key, _ what: String, at offset: Int, chunk: UnsafeRawBufferPointer) -> SlipstreamError {
+    private func limitError(_ limit: ReadLimits.Key, _ what: String, at offset: Int, chunk: UnsafeRawBufferPointer)
+        -> SlipstreamError
+    {
         // Lines are known from the current chunk on; an offset before it is given by byte alone.
-        let (line, column) = offset >= bytesFed ? lines.lineAndColumn(of: offset, chunk: chunk, chunkStart: bytesFed) : (nil, nil)
+        let (line, column) =
+            offset >= bytesFed ? lines.lineAndColumn(of: offset, chunk: chunk, chunkStart: bytesFed) : (nil, nil)
         return .limitExceeded(
-            what, limit: limit, source: source, byteOffset: offset, line: line, column: column, jsonPath: router.currentPath())
+            what, limit: limit, source: source, byteOffset: offset, line: line, column: column,
+            jsonPath: router.currentPath())
     }
 }
 

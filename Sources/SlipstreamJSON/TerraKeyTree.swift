@@ -42,7 +42,9 @@ struct TerraKeyTree: Sendable {
     private mutating func container(_ path: some Collection<StaticString>) -> Int {
         var node = 0
         for key in path {
-            if let existing = nodes[node].children.first(where: { $0.key == key }), case .container(let next) = existing.target {
+            if let existing = nodes[node].children.first(where: { $0.key == key }),
+                case .container(let next) = existing.target
+            {
                 node = Int(next)
             } else {
                 nodes.append(Node(name: key))

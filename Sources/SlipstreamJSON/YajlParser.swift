@@ -12,10 +12,9 @@
 // - Key and string pointers are valid only during the callback: the router copies what it keeps.
 // - The router asks `currentOffset` where an event is: the offset is yajl's to tell.
 
-import SlipstreamCore
-
 internal import CSampleTape
 internal import CYajl
+import SlipstreamCore
 
 /// Where a failed parse stopped and why, as yajl reports it.
 struct YajlFailure: Error {

@@ -21,7 +21,9 @@ struct CSVWriter {
         separate()
         guard var value else { return }
         value.withUTF8 { utf8 in
-            let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+            let needsQuotes = utf8.contains {
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+            }
             guard needsQuotes else {
                 bytes.append(contentsOf: utf8)
                 return

@@ -75,7 +75,8 @@ public final class ColumnsWriter: ActivityConsumer {
             for (c, column) in channels.enumerated() where next[c] < column.count && column.times[next[c]] == instant {
                 let i = next[c]
                 values[firstCell[c]] = column.values[i]
-                if Schema.channels[c].isCoordinate { values[firstCell[c] + 1] = column.secondValues[i] }  // position: lat, lng
+                // position: lat, lng
+                if Schema.channels[c].isCoordinate { values[firstCell[c] + 1] = column.secondValues[i] }
                 if timer == nil, !column.timers[i].isNaN { timer = column.timers[i] }
                 next[c] += 1
             }

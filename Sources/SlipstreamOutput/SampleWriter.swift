@@ -24,7 +24,8 @@ package enum SampleWriter {
             switch times {
             case .utc: Timestamp.append(microseconds: time, offsetSeconds: 0, suffix: .z, to: &bytes)
             case .local: Timestamp.append(microseconds: time, offsetSeconds: 0, suffix: .none, to: &bytes)
-            case .offset(let seconds): Timestamp.append(microseconds: time, offsetSeconds: seconds, suffix: .offset, to: &bytes)
+            case .offset(let seconds):
+                Timestamp.append(microseconds: time, offsetSeconds: seconds, suffix: .offset, to: &bytes)
             }
         }
         writer.key(schema.valueKey)

@@ -127,7 +127,8 @@ public final class SummaryWriter: ActivityConsumer {
     /// Encodes one record as a Terra Activity object (see the file comment). With `prefer` provider,
     /// a value the payload carried fills its Terra field and ours goes under `slipstream.computed`.
     package static func encode(
-        _ record: ActivityRecord, prefer: SummaryOptions.Preference = .computed, source: String? = nil, into writer: inout JSONWriter
+        _ record: ActivityRecord, prefer: SummaryOptions.Preference = .computed, source: String? = nil,
+        into writer: inout JSONWriter
     ) {
         let summary = record.summary
         var fromProvider: [RawJSON?] = Array(repeating: nil, count: SummaryField.allCases.count)
@@ -141,7 +142,11 @@ public final class SummaryWriter: ActivityConsumer {
         var fields = NestedFieldWriter()
         for field in SummaryField.allCases {
             fields.field(field.path, in: &writer) { out in
-                if usesProvider[field.rawValue] { out.raw(fromProvider[field.rawValue]) } else { computedValue(field, summary, &out) }
+                if usesProvider[field.rawValue] {
+                    out.raw(fromProvider[field.rawValue])
+                } else {
+                    computedValue(field, summary, &out)
+                }
             }
         }
         fields.close(&writer)
@@ -210,7 +215,8 @@ public final class SummaryWriter: ActivityConsumer {
         writer.beginObject()
         for field in SummaryField.allCases {
             writer.key(field.dottedPath)
-            let fromPayload = usesProvider[field.rawValue] || (field == .userMaxHeartRate && summary.maxHeartRateFromPayload)
+            let fromPayload =
+                usesProvider[field.rawValue] || (field == .userMaxHeartRate && summary.maxHeartRateFromPayload)
             writer.string(fromPayload ? "provider" : "computed")
         }
         writer.endObject()
@@ -311,7 +317,8 @@ struct NestedFieldWriter {
     mutating func field(_ path: [StaticString], in writer: inout JSONWriter, value: (inout JSONWriter) -> Void) {
         let parents = path.dropLast()
         var shared = 0
-        while shared < open.count, shared < parents.count, sameText(open[shared], parents[parents.startIndex + shared]) {
+        while shared < open.count, shared < parents.count, sameText(open[shared], parents[parents.startIndex + shared])
+        {
             shared += 1
         }
         while open.count > shared {

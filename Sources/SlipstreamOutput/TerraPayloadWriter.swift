@@ -17,7 +17,9 @@ public final class TerraPayloadWriter: ActivityConsumer {
     private let onProblem: (SlipstreamError) -> Void
     private var activitiesInPayload = 0
 
-    public init(pretty: Bool = false, output: @escaping ([UInt8]) throws -> Void, problem: @escaping (SlipstreamError) -> Void) {
+    public init(
+        pretty: Bool = false, output: @escaping ([UInt8]) throws -> Void, problem: @escaping (SlipstreamError) -> Void
+    ) {
         self.pretty = pretty
         self.output = output
         self.onProblem = problem
@@ -63,7 +65,9 @@ public final class TerraPayloadWriter: ActivityConsumer {
         }
         // A recording's times are all UTC or all local (a FIT file counting from power-on).
         let stored = record.columns.columns.reduce(0) { $0 + $1.count }
-        root.write(into: &writer, columns: record.columns, local: stored > 0 && record.columns.timestampsWithoutOffset == stored)
+        root.write(
+            into: &writer, columns: record.columns,
+            local: stored > 0 && record.columns.timestampsWithoutOffset == stored)
         if record.timerAtEnd != nil || record.movingSeconds != nil {
             // Slipstream's own, as Terra's shape has no word for when the device's timer stopped or
             // for the seconds a swimmer swam.
@@ -119,9 +123,13 @@ public final class TerraPayloadWriter: ActivityConsumer {
             }
         }
 
-        private func writeSamples(_ column: SampleColumn, _ schema: ChannelSchema, local: Bool, into writer: inout JSONWriter) {
+        private func writeSamples(
+            _ column: SampleColumn, _ schema: ChannelSchema, local: Bool, into writer: inout JSONWriter
+        ) {
             writer.beginArray()
-            for i in 0..<column.count { SampleWriter.write(column, at: i, schema: schema, times: local ? .local : .utc, into: &writer) }
+            for i in 0..<column.count {
+                SampleWriter.write(column, at: i, schema: schema, times: local ? .local : .utc, into: &writer)
+            }
             writer.endArray()
         }
     }

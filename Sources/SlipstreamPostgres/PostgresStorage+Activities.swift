@@ -19,12 +19,15 @@ extension PostgresStorage {
                     VALUES (\(newUser.id), \(newUser.developerID), \(newUser.provider), \(newUser.referenceID), \(micros(newUser.createdAt)))
                     ON CONFLICT (id) DO NOTHING
                     """, logger: logger)
-                guard try await Self.exists(db, "SELECT 1 FROM users WHERE id = \(newUser.id) AND developer_id = \(developerID)", logger)
+                guard
+                    try await Self.exists(
+                        db, "SELECT 1 FROM users WHERE id = \(newUser.id) AND developer_id = \(developerID)", logger)
                 else { throw StorageError.userOwnedElsewhere(newUser.id) }
             }
             for a in activities {
                 try await db.query(
-                    "DELETE FROM activity_samples WHERE user_id = \(a.userID) AND summary_id = \(a.summaryID)", logger: logger)
+                    "DELETE FROM activity_samples WHERE user_id = \(a.userID) AND summary_id = \(a.summaryID)",
+                    logger: logger)
                 try await db.query(
                     """
                     INSERT INTO activities (user_id, summary_id, start_time, end_time, utc_offset_seconds, summary)
@@ -40,7 +43,8 @@ extension PostgresStorage {
                         VALUES (\(a.userID), \(a.summaryID), \(Int32(samples.channel.rawValue)), \(ByteBuffer(bytes: samples.bytes)))
                         """, logger: logger)
                 }
-                try await self.queue(db, logger, developerID: developerID, userID: a.userID, kind: .activity, summaryID: a.summaryID)
+                try await self.queue(
+                    db, logger, developerID: developerID, userID: a.userID, kind: .activity, summaryID: a.summaryID)
             }
         }
     }
@@ -62,7 +66,8 @@ extension PostgresStorage {
             var result = try await Self.storedActivities(rows)
             guard withSamples else { return result }
             for index in result.indices {
-                result[index].samples = try await Self.samples(db, userID: userID, summaryID: result[index].summaryID, logger)
+                result[index].samples = try await Self.samples(
+                    db, userID: userID, summaryID: result[index].summaryID, logger)
             }
             return result
         }
@@ -82,19 +87,25 @@ extension PostgresStorage {
             for try await id in rows.decode(String.self) { ids.append(id) }
             if let large {
                 try await self.queue(
-                    db, logger, developerID: developerID, userID: userID, kind: .largeRequestProcessing, reference: reference, body: large.processing)
+                    db, logger, developerID: developerID, userID: userID, kind: .largeRequestProcessing,
+                    reference: reference, body: large.processing)
                 try await self.queue(
-                    db, logger, developerID: developerID, userID: userID, kind: .largeRequestSending, reference: reference,
+                    db, logger, developerID: developerID, userID: userID, kind: .largeRequestSending,
+                    reference: reference,
                     body: large.sending(ids.count))
             }
             for id in ids {
-                try await self.queue(db, logger, developerID: developerID, userID: userID, kind: .historical, summaryID: id, reference: reference)
+                try await self.queue(
+                    db, logger, developerID: developerID, userID: userID, kind: .historical, summaryID: id,
+                    reference: reference)
             }
             return ids.count
         }
     }
 
-    public func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws -> RateDecision {
+    public func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws
+        -> RateDecision
+    {
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { db in
             // The row is locked until commit, so that two servers spend one budget in turn.
@@ -102,14 +113,17 @@ extension PostgresStorage {
                 "INSERT INTO rate_buckets (user_id, started_at, days) VALUES (\(userID), \(now), 0) ON CONFLICT (user_id) DO NOTHING",
                 logger: logger)
             var (started, spent) = (now, Int64(0))
-            let rows = try await db.query("SELECT started_at, days FROM rate_buckets WHERE user_id = \(userID) FOR UPDATE", logger: logger)
+            let rows = try await db.query(
+                "SELECT started_at, days FROM rate_buckets WHERE user_id = \(userID) FOR UPDATE", logger: logger)
             for try await (rowStarted, rowDays) in rows.decode((Int64, Int64).self) where now < rowStarted + window {
                 (started, spent) = (rowStarted, rowDays)
             }
-            let decision = RateDecision.decide(started: started, spent: spent, days: days, now: now, limit: limit, window: window)
+            let decision = RateDecision.decide(
+                started: started, spent: spent, days: days, now: now, limit: limit, window: window)
             if decision.allowed {
                 try await db.query(
-                    "UPDATE rate_buckets SET started_at = \(started), days = \(spent + days) WHERE user_id = \(userID)", logger: logger)
+                    "UPDATE rate_buckets SET started_at = \(started), days = \(spent + days) WHERE user_id = \(userID)",
+                    logger: logger)
             }
             return decision
         }
@@ -132,7 +146,9 @@ extension PostgresStorage {
         var result: [OutboxMessage] = []
         for try await r in rows.decode((String, String, String, String?, String?).self) {
             result.append(
-                OutboxMessage(developerID: r.0, userID: r.1, kind: OutboxMessage.Kind(rawValue: r.2) ?? .activity, summaryID: r.3, reference: r.4))
+                OutboxMessage(
+                    developerID: r.0, userID: r.1, kind: OutboxMessage.Kind(rawValue: r.2) ?? .activity, summaryID: r.3,
+                    reference: r.4))
         }
         return result
     }
@@ -164,7 +180,9 @@ extension PostgresStorage {
     }
 
     /// One activity's `activity_samples` rows.
-    static func samples(_ db: PostgresConnection, userID: String, summaryID: String, _ logger: Logger) async throws -> [ChannelSamples] {
+    static func samples(_ db: PostgresConnection, userID: String, summaryID: String, _ logger: Logger) async throws
+        -> [ChannelSamples]
+    {
         let rows = try await db.query(
             "SELECT channel, data FROM activity_samples WHERE user_id = \(userID) AND summary_id = \(summaryID) ORDER BY channel",
             logger: logger)

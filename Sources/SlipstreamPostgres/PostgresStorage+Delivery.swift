@@ -21,15 +21,20 @@ extension PostgresStorage {
             let rows = try await db.query(query, logger: logger)
             for try await row in rows {
                 let r = try row.decode(
-                    (Int64, String, String, String, String?, String?, ByteBuffer?, Int32, Int64, String, ByteBuffer, String?, String, String?, Int64, Int64?).self)
+                    (
+                        Int64, String, String, String, String?, String?, ByteBuffer?, Int32, Int64, String, ByteBuffer,
+                        String?, String, String?, Int64, Int64?
+                    ).self)
                 let developer = Self.developer((r.1, r.9, r.10, r.11, r.12, r.13, r.14, r.15))
                 deliveries.append(
                     Delivery(
-                        id: r.0, developer: developer, userID: r.2, kind: OutboxMessage.Kind(rawValue: r.3) ?? .activity, summaryID: r.4,
+                        id: r.0, developer: developer, userID: r.2,
+                        kind: OutboxMessage.Kind(rawValue: r.3) ?? .activity, summaryID: r.4,
                         reference: r.5, body: r.6.map { Array(buffer: $0) }, attempts: Int(r.7), createdAt: r.8))
             }
             for delivery in deliveries {
-                try await db.query("UPDATE outbox SET locked_until = \(now + lease) WHERE id = \(delivery.id)", logger: logger)
+                try await db.query(
+                    "UPDATE outbox SET locked_until = \(now + lease) WHERE id = \(delivery.id)", logger: logger)
             }
             return deliveries
         }
@@ -50,10 +55,13 @@ extension PostgresStorage {
         return result
     }
 
-    public func completeDelivery(_ delivery: Delivery, outcome: DeliveryOutcome, now: Int64, disableAfter: Int64) async throws {
+    public func completeDelivery(_ delivery: Delivery, outcome: DeliveryOutcome, now: Int64, disableAfter: Int64)
+        async throws
+    {
         let logger = self.logger
         try await client.withTransaction(logger: logger) { db in
-            for (sql, values) in SQLDelivery.complete(delivery, outcome: outcome, now: now, disableAfter: disableAfter) {
+            for (sql, values) in SQLDelivery.complete(delivery, outcome: outcome, now: now, disableAfter: disableAfter)
+            {
                 var query = PostgresQuery(unsafeSQL: Self.numbered(sql))
                 for value in values {
                     switch value {
@@ -87,11 +95,15 @@ extension PostgresStorage {
             ORDER BY id LIMIT \(limit)
             """, logger: logger)
         var result: [DeliveryRecord] = []
-        for try await r in rows.decode((Int64, String, String, String, String?, String?, String, Int32, Int64, Int32?, String?, Int64, Int64?).self) {
+        for try await r in rows.decode(
+            (Int64, String, String, String, String?, String?, String, Int32, Int64, Int32?, String?, Int64, Int64?).self
+        ) {
             result.append(
                 DeliveryRecord(
-                    id: r.0, developerID: r.1, userID: r.2, kind: r.3, summaryID: r.4, reference: r.5, status: r.6, attempts: Int(r.7),
-                    nextAttemptAt: r.8, lastStatus: r.9.map(Int.init), lastError: r.10, createdAt: r.11, deliveredAt: r.12))
+                    id: r.0, developerID: r.1, userID: r.2, kind: r.3, summaryID: r.4, reference: r.5, status: r.6,
+                    attempts: Int(r.7),
+                    nextAttemptAt: r.8, lastStatus: r.9.map(Int.init), lastError: r.10, createdAt: r.11,
+                    deliveredAt: r.12))
         }
         return result
     }

@@ -28,14 +28,19 @@ public final class PostgresStorage: Storage, Service {
     deinit { runner?.cancel() }
 
     /// Connects to `postgres://USER[:PASS]@HOST[:PORT]/DB`, running its client in a task of its own, and migrates.
-    public static func open(_ url: URLComponents, now: @escaping @Sendable () -> Date = { Date() }) async throws -> PostgresStorage {
-        let storage = PostgresStorage(client: PostgresClient(configuration: configuration(url)), now: now, runsItself: true)
+    public static func open(_ url: URLComponents, now: @escaping @Sendable () -> Date = { Date() }) async throws
+        -> PostgresStorage
+    {
+        let storage = PostgresStorage(
+            client: PostgresClient(configuration: configuration(url)), now: now, runsItself: true)
         try await storage.migrate()
         return storage
     }
 
     /// A storage whose client runs when ``run()`` does (as a service beside the server); ``migrate()`` once it runs.
-    public static func connect(_ url: URLComponents, now: @escaping @Sendable () -> Date = { Date() }) -> PostgresStorage {
+    public static func connect(_ url: URLComponents, now: @escaping @Sendable () -> Date = { Date() })
+        -> PostgresStorage
+    {
         PostgresStorage(client: PostgresClient(configuration: configuration(url)), now: now, runsItself: false)
     }
 
@@ -54,14 +59,17 @@ public final class PostgresStorage: Storage, Service {
             default: .disable
             }
         let configuration = PostgresClient.Configuration(
-            host: url.host ?? "127.0.0.1", port: url.port ?? 5432, username: url.user ?? "postgres", password: url.password,
+            host: url.host ?? "127.0.0.1", port: url.port ?? 5432, username: url.user ?? "postgres",
+            password: url.password,
             database: String(url.path.dropFirst()), tls: tls)
         return configuration
     }
 
     /// A new, empty database on the same server (for tests that want one each).
     public func createDatabase(_ name: String) async throws {
-        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else { throw StorageError.unsupportedDatabase(name) }
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw StorageError.unsupportedDatabase(name)
+        }
         try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
     }
 
@@ -69,9 +77,12 @@ public final class PostgresStorage: Storage, Service {
     public func migrate() async throws {
         try await client.withTransaction(logger: logger) { db in
             try await db.query("SELECT pg_advisory_xact_lock(7274111)", logger: logger)
-            try await db.query("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)", logger: logger)
+            try await db.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)", logger: logger)
             var applied: Set<String> = []
-            for try await version in try await db.query("SELECT version FROM schema_migrations", logger: logger).decode(String.self) {
+            for try await version in try await db.query("SELECT version FROM schema_migrations", logger: logger).decode(
+                String.self)
+            {
                 applied.insert(version)
             }
             for (version, statements) in SQLSchema.migrations(.postgres) where !applied.contains(version) {
@@ -105,7 +116,8 @@ public final class PostgresStorage: Storage, Service {
 
     public func developers() async throws -> [Developer] {
         var result: [Developer] = []
-        let rows = try await client.query("SELECT \(unescaped: Self.developerColumns) FROM developers ORDER BY created_at, id", logger: logger)
+        let rows = try await client.query(
+            "SELECT \(unescaped: Self.developerColumns) FROM developers ORDER BY created_at, id", logger: logger)
         for try await row in rows.decode(DeveloperRow.self) { result.append(Self.developer(row)) }
         return result
     }
@@ -113,7 +125,9 @@ public final class PostgresStorage: Storage, Service {
     public func updateDeveloper(id: String, apiKeyHash: [UInt8]?, webhookURL: String??) async throws -> Bool {
         try await client.withTransaction(logger: logger) { db in
             if let apiKeyHash {
-                try await db.query("UPDATE developers SET api_key_hash = \(ByteBuffer(bytes: apiKeyHash)) WHERE id = \(id)", logger: logger)
+                try await db.query(
+                    "UPDATE developers SET api_key_hash = \(ByteBuffer(bytes: apiKeyHash)) WHERE id = \(id)",
+                    logger: logger)
             }
             if let webhookURL {
                 try await db.query("UPDATE developers SET webhook_url = \(webhookURL) WHERE id = \(id)", logger: logger)
@@ -124,7 +138,8 @@ public final class PostgresStorage: Storage, Service {
 
     static func developer(_ r: DeveloperRow) -> Developer {
         var developer = Developer(
-            id: r.0, name: r.1, apiKeyHash: Array(buffer: r.2), webhookURL: r.3, webhookSigningSecret: r.4, terraSigningSecret: r.5,
+            id: r.0, name: r.1, apiKeyHash: Array(buffer: r.2), webhookURL: r.3, webhookSigningSecret: r.4,
+            terraSigningSecret: r.5,
             createdAt: date(r.6))
         developer.webhookDisabledAt = r.7
         return developer
@@ -139,12 +154,16 @@ public final class PostgresStorage: Storage, Service {
         let logger = self.logger
         try await client.withTransaction(logger: logger) { db in
             try await Self.insert(user, db, logger)
-            if let event { try await self.queue(db, logger, developerID: user.developerID, userID: user.id, kind: .auth, body: event) }
+            if let event {
+                try await self.queue(
+                    db, logger, developerID: user.developerID, userID: user.id, kind: .auth, body: event)
+            }
         }
     }
 
     func queue(
-        _ db: PostgresConnection, _ logger: Logger, developerID: String, userID: String, kind: OutboxMessage.Kind, summaryID: String? = nil,
+        _ db: PostgresConnection, _ logger: Logger, developerID: String, userID: String, kind: OutboxMessage.Kind,
+        summaryID: String? = nil,
         reference: String? = nil, body: [UInt8]? = nil
     ) async throws {
         let now = micros(self.now())
@@ -165,7 +184,8 @@ public final class PostgresStorage: Storage, Service {
 
     public func user(id: String, developerID: String) async throws -> ServiceUser? {
         let rows = try await client.query(
-            "SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(id) AND developer_id = \(developerID)", logger: logger)
+            "SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(id) AND developer_id = \(developerID)",
+            logger: logger)
         for try await row in rows.decode(UserRow.self) { return Self.user(row) }
         return nil
     }
@@ -191,13 +211,17 @@ public final class PostgresStorage: Storage, Service {
     public func deleteUser(id: String, developerID: String, announcing event: [UInt8]?) async throws -> Bool {
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { db in
-            guard try await Self.exists(db, "SELECT 1 FROM users WHERE id = \(id) AND developer_id = \(developerID) FOR UPDATE", logger)
+            guard
+                try await Self.exists(
+                    db, "SELECT 1 FROM users WHERE id = \(id) AND developer_id = \(developerID) FOR UPDATE", logger)
             else { return false }
             try await db.query("DELETE FROM outbox WHERE user_id = \(id) AND status = 'pending'", logger: logger)
             try await db.query("DELETE FROM activity_samples WHERE user_id = \(id)", logger: logger)
             try await db.query("DELETE FROM activities WHERE user_id = \(id)", logger: logger)
             try await db.query("DELETE FROM users WHERE id = \(id)", logger: logger)
-            if let event { try await self.queue(db, logger, developerID: developerID, userID: id, kind: .deauth, body: event) }
+            if let event {
+                try await self.queue(db, logger, developerID: developerID, userID: id, kind: .deauth, body: event)
+            }
             return true
         }
     }

@@ -42,7 +42,10 @@ public final class SQLiteStorage: Storage {
                     INSERT INTO developers (id, name, api_key_hash, webhook_url, webhook_signing_secret, terra_signing_secret, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [d.id, d.name, Data(d.apiKeyHash), d.webhookURL, d.webhookSigningSecret, d.terraSigningSecret, micros(d.createdAt)])
+                arguments: [
+                    d.id, d.name, Data(d.apiKeyHash), d.webhookURL, d.webhookSigningSecret, d.terraSigningSecret,
+                    micros(d.createdAt),
+                ])
         }
     }
 
@@ -61,7 +64,8 @@ public final class SQLiteStorage: Storage {
     public func updateDeveloper(id: String, apiKeyHash: [UInt8]?, webhookURL: String??) async throws -> Bool {
         try await pool.write { db in
             if let apiKeyHash {
-                try db.execute(sql: "UPDATE developers SET api_key_hash = ? WHERE id = ?", arguments: [Data(apiKeyHash), id])
+                try db.execute(
+                    sql: "UPDATE developers SET api_key_hash = ? WHERE id = ?", arguments: [Data(apiKeyHash), id])
             }
             if let webhookURL {
                 try db.execute(sql: "UPDATE developers SET webhook_url = ? WHERE id = ?", arguments: [webhookURL, id])
@@ -84,12 +88,15 @@ public final class SQLiteStorage: Storage {
     public func insertUser(_ user: ServiceUser, announcing event: [UInt8]?) async throws {
         try await pool.write { db in
             try Self.insert(user, db)
-            if let event { try self.queue(db, developerID: user.developerID, userID: user.id, kind: .auth, body: event) }
+            if let event {
+                try self.queue(db, developerID: user.developerID, userID: user.id, kind: .auth, body: event)
+            }
         }
     }
 
     func queue(
-        _ db: Database, developerID: String, userID: String, kind: OutboxMessage.Kind, summaryID: String? = nil, reference: String? = nil,
+        _ db: Database, developerID: String, userID: String, kind: OutboxMessage.Kind, summaryID: String? = nil,
+        reference: String? = nil,
         body: [UInt8]? = nil
     ) throws {
         let now = micros(self.now())
@@ -109,7 +116,9 @@ public final class SQLiteStorage: Storage {
 
     public func user(id: String, developerID: String) async throws -> ServiceUser? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND developer_id = ?", arguments: [id, developerID]).map(Self.user)
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM users WHERE id = ? AND developer_id = ?", arguments: [id, developerID]
+            ).map(Self.user)
         }
     }
 
@@ -121,14 +130,19 @@ public final class SQLiteStorage: Storage {
                     arguments: [developerID, referenceID]
                 ).map(Self.user)
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM users WHERE developer_id = ? ORDER BY created_at, id", arguments: [developerID])
-                .map(Self.user)
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM users WHERE developer_id = ? ORDER BY created_at, id", arguments: [developerID]
+            )
+            .map(Self.user)
         }
     }
 
     public func deleteUser(id: String, developerID: String, announcing event: [UInt8]?) async throws -> Bool {
         try await pool.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ? AND developer_id = ?", arguments: [id, developerID]) != nil
+            guard
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM users WHERE id = ? AND developer_id = ?", arguments: [id, developerID])
+                    != nil
             else { return false }
             try db.execute(sql: "DELETE FROM outbox WHERE user_id = ? AND status = 'pending'", arguments: [id])
             try db.execute(sql: "DELETE FROM activity_samples WHERE user_id = ?", arguments: [id])
@@ -141,7 +155,8 @@ public final class SQLiteStorage: Storage {
 
     private static func user(_ row: Row) -> ServiceUser {
         ServiceUser(
-            id: row["id"], developerID: row["developer_id"], provider: row["provider"], referenceID: row["reference_id"],
+            id: row["id"], developerID: row["developer_id"], provider: row["provider"],
+            referenceID: row["reference_id"],
             createdAt: date(row["created_at"]))
     }
 
@@ -150,12 +165,18 @@ public final class SQLiteStorage: Storage {
     public func store(_ activities: [StoredActivity], newUsers: [ServiceUser], developerID: String) async throws {
         try await pool.write { db in
             for newUser in newUsers {
-                let owner = try String.fetchOne(db, sql: "SELECT developer_id FROM users WHERE id = ?", arguments: [newUser.id])
-                if owner == nil { try Self.insert(newUser, db) } else if owner != developerID { throw StorageError.userOwnedElsewhere(newUser.id) }
+                let owner = try String.fetchOne(
+                    db, sql: "SELECT developer_id FROM users WHERE id = ?", arguments: [newUser.id])
+                if owner == nil {
+                    try Self.insert(newUser, db)
+                } else if owner != developerID {
+                    throw StorageError.userOwnedElsewhere(newUser.id)
+                }
             }
             for a in activities {
                 try db.execute(
-                    sql: "DELETE FROM activity_samples WHERE user_id = ? AND summary_id = ?", arguments: [a.userID, a.summaryID])
+                    sql: "DELETE FROM activity_samples WHERE user_id = ? AND summary_id = ?",
+                    arguments: [a.userID, a.summaryID])
                 try db.execute(
                     sql: """
                         INSERT OR REPLACE INTO activities (user_id, summary_id, start_time, end_time, utc_offset_seconds, summary)
@@ -184,7 +205,8 @@ public final class SQLiteStorage: Storage {
                     ORDER BY start_time, summary_id LIMIT ?
                     """,
                 arguments: [
-                    userID, from, to, cursor?.startTime ?? Int64.min, cursor?.startTime ?? Int64.min, cursor?.summaryID ?? "", limit,
+                    userID, from, to, cursor?.startTime ?? Int64.min, cursor?.startTime ?? Int64.min,
+                    cursor?.summaryID ?? "", limit,
                 ])
             return try rows.map { try Self.storedActivity($0, db, withSamples: withSamples) }
         }
@@ -193,14 +215,17 @@ public final class SQLiteStorage: Storage {
     /// An `activities` row, with its `activity_samples` rows when asked.
     static func storedActivity(_ row: Row, _ db: Database, withSamples: Bool) throws -> StoredActivity {
         var activity = StoredActivity(
-            userID: row["user_id"], summaryID: row["summary_id"], startTime: row["start_time"], endTime: row["end_time"],
+            userID: row["user_id"], summaryID: row["summary_id"], startTime: row["start_time"],
+            endTime: row["end_time"],
             utcOffsetSeconds: row["utc_offset_seconds"], summaryJSON: [UInt8](row["summary"] as Data), samples: [])
         guard withSamples else { return activity }
         activity.samples = try Row.fetchAll(
             db, sql: "SELECT channel, data FROM activity_samples WHERE user_id = ? AND summary_id = ? ORDER BY channel",
             arguments: [activity.userID, activity.summaryID]
         ).map { sample in
-            guard let channel = Channel(rawValue: sample["channel"]) else { throw StorageError.corrupt("unknown channel") }
+            guard let channel = Channel(rawValue: sample["channel"]) else {
+                throw StorageError.corrupt("unknown channel")
+            }
             return ChannelSamples(channel: channel, bytes: [UInt8](sample["data"] as Data))
         }
         return activity
@@ -211,28 +236,40 @@ public final class SQLiteStorage: Storage {
     ) async throws -> Int {
         try await pool.write { db in
             let ids = try String.fetchAll(
-                db, sql: "SELECT summary_id FROM activities WHERE user_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time, summary_id",
+                db,
+                sql:
+                    "SELECT summary_id FROM activities WHERE user_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time, summary_id",
                 arguments: [userID, from, to])
             if let large {
-                try self.queue(db, developerID: developerID, userID: userID, kind: .largeRequestProcessing, reference: reference, body: large.processing)
-                try self.queue(db, developerID: developerID, userID: userID, kind: .largeRequestSending, reference: reference, body: large.sending(ids.count))
+                try self.queue(
+                    db, developerID: developerID, userID: userID, kind: .largeRequestProcessing, reference: reference,
+                    body: large.processing)
+                try self.queue(
+                    db, developerID: developerID, userID: userID, kind: .largeRequestSending, reference: reference,
+                    body: large.sending(ids.count))
             }
             for id in ids {
-                try self.queue(db, developerID: developerID, userID: userID, kind: .historical, summaryID: id, reference: reference)
+                try self.queue(
+                    db, developerID: developerID, userID: userID, kind: .historical, summaryID: id, reference: reference
+                )
             }
             return ids.count
         }
     }
 
-    public func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws -> RateDecision {
+    public func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws
+        -> RateDecision
+    {
         try await pool.write { db in
             var (started, spent) = (now, Int64(0))
-            if let row = try Row.fetchOne(db, sql: "SELECT started_at, days FROM rate_buckets WHERE user_id = ?", arguments: [userID]),
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT started_at, days FROM rate_buckets WHERE user_id = ?", arguments: [userID]),
                 now < (row["started_at"] as Int64) + window
             {
                 (started, spent) = (row["started_at"], row["days"])
             }
-            let decision = RateDecision.decide(started: started, spent: spent, days: days, now: now, limit: limit, window: window)
+            let decision = RateDecision.decide(
+                started: started, spent: spent, days: days, now: now, limit: limit, window: window)
             if decision.allowed {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO rate_buckets (user_id, started_at, days) VALUES (?, ?, ?)",
@@ -257,7 +294,8 @@ public final class SQLiteStorage: Storage {
                 arguments: [developerID, limit]
             ).map { row in
                 OutboxMessage(
-                    developerID: row["developer_id"], userID: row["user_id"], kind: OutboxMessage.Kind(rawValue: row["kind"]) ?? .activity,
+                    developerID: row["developer_id"], userID: row["user_id"],
+                    kind: OutboxMessage.Kind(rawValue: row["kind"]) ?? .activity,
                     summaryID: row["summary_id"], reference: row["reference"])
             }
         }

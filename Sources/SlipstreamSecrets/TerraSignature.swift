@@ -11,7 +11,8 @@ public struct TerraSignature {
             switch self {
             case .missing: "the terra-signature header is missing"
             case .malformed: "the terra-signature header is not t=UNIX,v1=HEX"
-            case .stale(let seconds): "the terra-signature timestamp is \(seconds) s away from now, beyond the tolerance"
+            case .stale(let seconds):
+                "the terra-signature timestamp is \(seconds) s away from now, beyond the tolerance"
             case .mismatch: "the terra-signature does not match the body"
             }
         }

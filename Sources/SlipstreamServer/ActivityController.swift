@@ -31,13 +31,15 @@ struct ActivityController: Sendable {
         if toWebhook {
             let reference = UUID().uuidString.lowercased()
             // Over a month, Terra first says the request is large, then how many payloads follow.
-            let large = range.days > 28
+            let large =
+                range.days > 28
                 ? LargeRequestEvents(
                     processing: TerraEvents.largeRequestProcessing(user, reference: reference),
                     sending: { TerraEvents.largeRequestSending(user, reference: reference, expected: $0) })
                 : nil
             _ = try await storage.queueHistorical(
-                developerID: developer.id, userID: user.id, from: range.start, to: range.end, reference: reference, large: large)
+                developerID: developer.id, userID: user.id, from: range.start, to: range.end, reference: reference,
+                large: large)
             var response = ServiceJSON.response { w in
                 w.beginObject()
                 TerraJSON.status(&w)
@@ -49,7 +51,9 @@ struct ActivityController: Sendable {
                 w.string(reference)
                 if large != nil {
                     w.key("message")
-                    w.string("Large request submitted. The data is being processed and will be sent to your destination in chunks")
+                    w.string(
+                        "Large request submitted. The data is being processed and will be sent to your destination in chunks"
+                    )
                 }
                 w.key("user")
                 TerraJSON.user(user, into: &w)
@@ -74,12 +78,15 @@ struct ActivityController: Sendable {
                 var first = true
                 while true {
                     let page = try await storage.activities(
-                        userID: user.id, from: range.start, to: range.end, after: cursor, limit: pageSize, withSamples: withSamples)
+                        userID: user.id, from: range.start, to: range.end, after: cursor, limit: pageSize,
+                        withSamples: withSamples)
                     for activity in page {
                         if !first { try await writer.write(ByteBuffer(string: ",")) }
                         first = false
                         if withSamples {
-                            for try await chunk in try MessageChunks(activity: activity) { try await writer.write(chunk) }
+                            for try await chunk in try MessageChunks(activity: activity) {
+                                try await writer.write(chunk)
+                            }
                         } else {
                             try await writer.write(ByteBuffer(bytes: activity.summaryJSON))
                         }

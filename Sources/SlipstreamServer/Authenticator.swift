@@ -10,7 +10,9 @@ struct Authenticator: Sendable {
     let accounts: any AccountStore
 
     func developer(_ request: Request) async throws -> Developer {
-        guard let id = request.headers[HTTPField.Name("dev-id")!], let key = request.headers[HTTPField.Name("x-api-key")!] else {
+        guard let id = request.headers[HTTPField.Name("dev-id")!],
+            let key = request.headers[HTTPField.Name("x-api-key")!]
+        else {
             throw Problem.unauthorized("dev-id or x-api-key headers are missing")
         }
         // The same work whether or not the developer exists, so that timing tells nothing.
@@ -25,8 +27,12 @@ struct Authenticator: Sendable {
     /// The developer's user named by the `user_id` parameter: 400 when it is missing, 404 when it is
     /// unknown or another developer's.
     func requestedUser(_ request: Request, of developer: Developer) async throws -> ServiceUser {
-        guard let id = request.uri.queryParameters.get("user_id"), !id.isEmpty else { throw Problem.badRequest("user_id is required") }
-        guard let user = try await accounts.user(id: id, developerID: developer.id) else { throw Problem.notFound("user not found") }
+        guard let id = request.uri.queryParameters.get("user_id"), !id.isEmpty else {
+            throw Problem.badRequest("user_id is required")
+        }
+        guard let user = try await accounts.user(id: id, developerID: developer.id) else {
+            throw Problem.notFound("user not found")
+        }
         return user
     }
 }

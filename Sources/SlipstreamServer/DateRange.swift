@@ -14,8 +14,12 @@ struct DateRange: Equatable {
     init(start: String?, end: String?, now: Date) throws(Problem) {
         guard let start else { throw .badRequest("start_date is required: YYYY-MM-DD or unix seconds") }
         self.start = try Self.parse(start, name: "start_date")
-        self.end = try end.map { v throws(Problem) in try Self.parse(v, name: "end_date") } ?? Int64(now.timeIntervalSince1970 * 1_000_000)
-        guard self.start <= self.end else { throw .badRequest("end_date (\(end ?? "now")) is before start_date (\(start))") }
+        self.end =
+            try end.map { v throws(Problem) in try Self.parse(v, name: "end_date") }
+            ?? Int64(now.timeIntervalSince1970 * 1_000_000)
+        guard self.start <= self.end else {
+            throw .badRequest("end_date (\(end ?? "now")) is before start_date (\(start))")
+        }
     }
 
     /// The number of days the range spans, rounded up (for the per-hour limit).
@@ -23,7 +27,9 @@ struct DateRange: Equatable {
 
     static func parse(_ text: String, name: String) throws(Problem) -> Int64 {
         let bytes = Array(text.utf8)
-        if bytes.count == 10, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let seconds = Int64(text) {
+        if bytes.count == 10, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let seconds = Int64(text)
+        {
             return seconds * 1_000_000
         }
         if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),

@@ -23,13 +23,18 @@ final class IngestCollector: ActivityConsumer {
     func activity(_ decoded: ActivityRecord) throws {
         var record = decoded
         guard let userID = fixedUserID ?? record.userID else {
-            problems.append(SlipstreamError(.notActivityPayload, "the activity at \(record.jsonPath) has no user.user_id", source: "body"))
+            problems.append(
+                SlipstreamError(
+                    .notActivityPayload, "the activity at \(record.jsonPath) has no user.user_id", source: "body"))
             return
         }
         if fixedUserID == nil, !payloadUsers.contains(userID) { payloadUsers.append(userID) }
         let times = Channel.allCases.map { record.columns[$0] }.filter { $0.count > 0 }
         guard let start = record.startTime ?? times.compactMap(\.times.first).min() else {
-            problems.append(SlipstreamError(.notActivityPayload, "the activity at \(record.jsonPath) has no start_time and no samples", source: "body"))
+            problems.append(
+                SlipstreamError(
+                    .notActivityPayload, "the activity at \(record.jsonPath) has no start_time and no samples",
+                    source: "body"))
             return
         }
         let end = record.endTime ?? times.compactMap(\.times.last).max() ?? start
@@ -40,7 +45,8 @@ final class IngestCollector: ActivityConsumer {
         let stored = times.reduce(0) { $0 + $1.count }
         let local = stored > 0 && record.columns.timestampsWithoutOffset == stored
         let activity = StoredActivity(
-            userID: userID, summaryID: record.summaryID ?? Self.derivedSummaryID(record, start: start), startTime: start, endTime: end,
+            userID: userID, summaryID: record.summaryID ?? Self.derivedSummaryID(record, start: start),
+            startTime: start, endTime: end,
             utcOffsetSeconds: local ? nil : record.startOffsetSeconds ?? 0, summaryJSON: writer.bytes,
             samples: SampleCodec.encode(record.columns))
         // A summary id sent twice in one request: the later copy wins, as it would across requests.

@@ -30,7 +30,8 @@ struct IngestController: Sendable {
         let user = try await auth.requestedUser(request, of: developer)
         let collector = IngestCollector(userID: user.id)
         do {
-            collector.bodyBytes = try await request.feedBody(to: stream(into: collector), maxBodyBytes: settings.maxBodyBytes)
+            collector.bodyBytes = try await request.feedBody(
+                to: stream(into: collector), maxBodyBytes: settings.maxBodyBytes)
         } catch let error as SlipstreamError {
             throw Problem(.badRequest, error.message, location: error)
         }
@@ -44,13 +45,17 @@ struct IngestController: Sendable {
 
     /// Terra's push: signature checked on the streamed bytes before anything is stored.
     func terraWebhook(_ request: Request, developerID: String) async throws -> Response {
-        guard let developer = try await storage.developer(id: developerID) else { throw Problem.notFound("developer not found") }
+        guard let developer = try await storage.developer(id: developerID) else {
+            throw Problem.notFound("developer not found")
+        }
         guard let secret = developer.terraSigningSecret else {
-            throw Problem.unauthorized("this developer has no Terra signing secret (developers create --terra-signing-secret)")
+            throw Problem.unauthorized(
+                "this developer has no Terra signing secret (developers create --terra-signing-secret)")
         }
         let collector = IngestCollector(userID: nil)
         let body = try await SignedBody.read(
-            request, secret: secret, now: Int64(settings.now().timeIntervalSince1970), tolerance: settings.signatureToleranceSeconds,
+            request, secret: secret, now: Int64(settings.now().timeIntervalSince1970),
+            tolerance: settings.signatureToleranceSeconds,
             maxBodyBytes: settings.maxBodyBytes, into: stream(into: collector))
         collector.bodyBytes = body.length
         if let error = body.decodeError { throw Problem(.badRequest, error.message, location: error) }
@@ -92,9 +97,11 @@ struct IngestController: Sendable {
                 w.key("user_id")
                 w.string(activity.userID)
                 w.key("start_time")
-                w.string(Timestamp.format(microseconds: activity.startTime, offsetSeconds: activity.utcOffsetSeconds ?? 0))
+                w.string(
+                    Timestamp.format(microseconds: activity.startTime, offsetSeconds: activity.utcOffsetSeconds ?? 0))
                 w.key("end_time")
-                w.string(Timestamp.format(microseconds: activity.endTime, offsetSeconds: activity.utcOffsetSeconds ?? 0))
+                w.string(
+                    Timestamp.format(microseconds: activity.endTime, offsetSeconds: activity.utcOffsetSeconds ?? 0))
                 w.endObject()
             }
             w.endArray()

@@ -13,11 +13,17 @@ struct MeasuredStorage: Storage {
         return try await body()
     }
 
-    func insertDeveloper(_ developer: Developer) async throws { try await timed("insert_developer") { try await inner.insertDeveloper(developer) } }
-    func developer(id: String) async throws -> Developer? { try await timed("developer") { try await inner.developer(id: id) } }
+    func insertDeveloper(_ developer: Developer) async throws {
+        try await timed("insert_developer") { try await inner.insertDeveloper(developer) }
+    }
+    func developer(id: String) async throws -> Developer? {
+        try await timed("developer") { try await inner.developer(id: id) }
+    }
     func developers() async throws -> [Developer] { try await timed("developers") { try await inner.developers() } }
     func updateDeveloper(id: String, apiKeyHash: [UInt8]?, webhookURL: String??) async throws -> Bool {
-        try await timed("update_developer") { try await inner.updateDeveloper(id: id, apiKeyHash: apiKeyHash, webhookURL: webhookURL) }
+        try await timed("update_developer") {
+            try await inner.updateDeveloper(id: id, apiKeyHash: apiKeyHash, webhookURL: webhookURL)
+        }
     }
     func insertUser(_ user: ServiceUser, announcing event: [UInt8]?) async throws {
         try await timed("insert_user") { try await inner.insertUser(user, announcing: event) }
@@ -29,7 +35,9 @@ struct MeasuredStorage: Storage {
         try await timed("users") { try await inner.users(developerID: developerID, referenceID: referenceID) }
     }
     func deleteUser(id: String, developerID: String, announcing event: [UInt8]?) async throws -> Bool {
-        try await timed("delete_user") { try await inner.deleteUser(id: id, developerID: developerID, announcing: event) }
+        try await timed("delete_user") {
+            try await inner.deleteUser(id: id, developerID: developerID, announcing: event)
+        }
     }
     func store(_ activities: [StoredActivity], newUsers: [ServiceUser], developerID: String) async throws {
         try await timed("store") { try await inner.store(activities, newUsers: newUsers, developerID: developerID) }
@@ -38,23 +46,29 @@ struct MeasuredStorage: Storage {
         userID: String, from: Int64, to: Int64, after cursor: ActivityCursor?, limit: Int, withSamples: Bool
     ) async throws -> [StoredActivity] {
         try await timed("activities") {
-            try await inner.activities(userID: userID, from: from, to: to, after: cursor, limit: limit, withSamples: withSamples)
+            try await inner.activities(
+                userID: userID, from: from, to: to, after: cursor, limit: limit, withSamples: withSamples)
         }
     }
     func queueHistorical(
         developerID: String, userID: String, from: Int64, to: Int64, reference: String, large: LargeRequestEvents?
     ) async throws -> Int {
         try await timed("queue_historical") {
-            try await inner.queueHistorical(developerID: developerID, userID: userID, from: from, to: to, reference: reference, large: large)
+            try await inner.queueHistorical(
+                developerID: developerID, userID: userID, from: from, to: to, reference: reference, large: large)
         }
     }
-    func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws -> RateDecision {
+    func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws
+        -> RateDecision
+    {
         try await timed("spend_requested_days") {
             try await inner.spendRequestedDays(userID: userID, days: days, now: now, limit: limit, window: window)
         }
     }
     func recordEvent(developerID: String, type: String, body: [UInt8]) async throws {
-        try await timed("record_event") { try await inner.recordEvent(developerID: developerID, type: type, body: body) }
+        try await timed("record_event") {
+            try await inner.recordEvent(developerID: developerID, type: type, body: body)
+        }
     }
     func pendingMessages(developerID: String, limit: Int) async throws -> [OutboxMessage] {
         try await timed("pending_messages") { try await inner.pendingMessages(developerID: developerID, limit: limit) }
@@ -62,7 +76,8 @@ struct MeasuredStorage: Storage {
     func claimDeliveries(now: Int64, lease: Int64, limit: Int) async throws -> [Delivery] {
         try await timed("claim_deliveries") { try await inner.claimDeliveries(now: now, lease: lease, limit: limit) }
     }
-    func completeDelivery(_ delivery: Delivery, outcome: DeliveryOutcome, now: Int64, disableAfter: Int64) async throws {
+    func completeDelivery(_ delivery: Delivery, outcome: DeliveryOutcome, now: Int64, disableAfter: Int64) async throws
+    {
         try await timed("complete_delivery") {
             try await inner.completeDelivery(delivery, outcome: outcome, now: now, disableAfter: disableAfter)
         }
@@ -71,7 +86,9 @@ struct MeasuredStorage: Storage {
         try await timed("activity") { try await inner.activity(userID: userID, summaryID: summaryID) }
     }
     func deliveries(status: String?, developerID: String?, limit: Int) async throws -> [DeliveryRecord] {
-        try await timed("deliveries") { try await inner.deliveries(status: status, developerID: developerID, limit: limit) }
+        try await timed("deliveries") {
+            try await inner.deliveries(status: status, developerID: developerID, limit: limit)
+        }
     }
     func retryDeliveries(id: Int64?, now: Int64) async throws -> Int {
         try await timed("retry_deliveries") { try await inner.retryDeliveries(id: id, now: now) }
@@ -80,5 +97,7 @@ struct MeasuredStorage: Storage {
         try await timed("enable_webhook") { try await inner.enableWebhook(developerID: developerID) }
     }
     func pendingCount() async throws -> Int { try await timed("pending_count") { try await inner.pendingCount() } }
-    func integrityProblem() async throws -> String? { try await timed("integrity") { try await inner.integrityProblem() } }
+    func integrityProblem() async throws -> String? {
+        try await timed("integrity") { try await inner.integrityProblem() }
+    }
 }

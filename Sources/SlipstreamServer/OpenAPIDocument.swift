@@ -3,7 +3,6 @@
 
 import SlipstreamStorage
 
-
 enum OpenAPIDocument {
     static let yaml = #"""
         openapi: 3.1.0

@@ -46,7 +46,8 @@ public struct Problem: HTTPResponseError, Equatable {
         writer.endObject()
         var fields = headers
         fields[.contentType] = "application/problem+json"
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        return Response(
+            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 
     static func badRequest(_ detail: String) -> Problem { Problem(.badRequest, detail) }

@@ -18,10 +18,13 @@ public struct RateLimit: Sendable {
     static let ruleHeader = HTTPField.Name("X-Terra-RateLimit-Rule")!
 
     /// The headers of an accepted request; throws the 429 of a refused one.
-    func spend(_ range: DateRange, userID: String, storage: any RateBucketStore, now: Int64) async throws -> HTTPFields {
+    func spend(_ range: DateRange, userID: String, storage: any RateBucketStore, now: Int64) async throws -> HTTPFields
+    {
         let days = max(1, Int64(range.days))
         guard days <= maxDaysPerRequest else {
-            var problem = Problem(.tooManyRequests, "rate limit exceeded: the range spans \(days) days, more than \(maxDaysPerRequest) (rule r1)")
+            var problem = Problem(
+                .tooManyRequests,
+                "rate limit exceeded: the range spans \(days) days, more than \(maxDaysPerRequest) (rule r1)")
             problem.headers[Self.ruleHeader] = "r1"
             throw problem
         }
@@ -30,7 +33,8 @@ public struct RateLimit: Sendable {
         guard decision.allowed else {
             var problem = Problem(
                 .tooManyRequests,
-                "rate limit exceeded: \(days) days asked, \(decision.remaining) of \(daysPerWindow) left until the bucket resets in \(decision.resetAfter) s (rule r2)")
+                "rate limit exceeded: \(days) days asked, \(decision.remaining) of \(daysPerWindow) left until the bucket resets in \(decision.resetAfter) s (rule r2)"
+            )
             problem.headers[Self.ruleHeader] = "r2"
             problem.headers[.retryAfter] = String(decision.resetAfter)
             throw problem

@@ -74,7 +74,8 @@ struct SignedBody {
         var signature: TerraSignature
         do throws(TerraSignature.Failure) {
             signature = try TerraSignature(
-                header: request.headers[HTTPField.Name("terra-signature")!], secret: secret, now: now, tolerance: tolerance)
+                header: request.headers[HTTPField.Name("terra-signature")!], secret: secret, now: now,
+                tolerance: tolerance)
         } catch {
             throw Problem.unauthorized(error.description)
         }
@@ -94,7 +95,9 @@ struct SignedBody {
         if body.decodeError == nil {
             do throws(SlipstreamError) { try stream.finish() } catch { body.decodeError = error }
         }
-        do throws(TerraSignature.Failure) { try signature.verify() } catch { throw Problem.unauthorized(error.description) }
+        do throws(TerraSignature.Failure) { try signature.verify() } catch {
+            throw Problem.unauthorized(error.description)
+        }
         return body
     }
 }

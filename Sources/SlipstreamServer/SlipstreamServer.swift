@@ -25,7 +25,8 @@ public struct SlipstreamServer: Sendable {
     static let methods: [(path: String, methods: [HTTPRequest.Method])] = [
         ("/healthz", [.get]), ("/metrics", [.get]), ("/openapi.yaml", [.get]), ("/auth/connected", [.get]),
         ("/v2/auth/authenticateUser", [.post]), ("/v2/userInfo", [.get]), ("/v2/subscriptions", [.get]),
-        ("/v2/auth/deauthenticateUser", [.delete]), ("/v2/ingest", [.post]), ("/v2/activity", [.get]), ("/webhooks/terra/", [.post]),
+        ("/v2/auth/deauthenticateUser", [.delete]), ("/v2/ingest", [.post]), ("/v2/activity", [.get]),
+        ("/webhooks/terra/", [.post]),
     ]
 
     public func router() -> Router<BasicRequestContext> {
@@ -34,7 +35,9 @@ public struct SlipstreamServer: Sendable {
         router.get("/healthz") { _, _ in ServiceJSON.response { TerraJSON.statusObject(&$0) } }
         router.get("/metrics") { _, _ in metrics.response() }
         router.get("/openapi.yaml") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
         let auth = Authenticator(accounts: storage)
         UserController(accounts: storage, settings: settings, auth: auth).addRoutes(to: router)
@@ -61,12 +64,16 @@ public struct SlipstreamServer: Sendable {
         if settings.deliversWebhooks {
             var workerLogger = logger
             workerLogger[metadataKey: "worker"] = "delivery"
-            services.append(DeliveryWorker(storage: storage, settings: settings.delivery, metrics: metrics, logger: workerLogger, now: settings.now))
+            services.append(
+                DeliveryWorker(
+                    storage: storage, settings: settings.delivery, metrics: metrics, logger: workerLogger,
+                    now: settings.now))
         }
         var application = Application(
             router: router(),
             server: .http1(configuration: .init(idleTimeout: .seconds(settings.idleTimeoutSeconds))),
-            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "slipstream"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(settings.host, port: settings.port), serverName: "slipstream"),
             services: services,
             logger: logger)
         if let beforeServing { application.beforeServerStarts(perform: beforeServing) }

@@ -27,7 +27,9 @@ struct UserController: Sendable {
         guard let resource = request.uri.queryParameters.get("resource"), !resource.isEmpty else {
             throw Problem.badRequest("resource is required (XOSS)")
         }
-        guard resource.uppercased() == "XOSS" else { throw Problem.badRequest("resource '\(resource)' is not served here: only XOSS") }
+        guard resource.uppercased() == "XOSS" else {
+            throw Problem.badRequest("resource '\(resource)' is not served here: only XOSS")
+        }
         var referenceID: String?
         let bytes: ByteBuffer
         do {
@@ -104,7 +106,9 @@ struct UserController: Sendable {
     func deauthenticateUser(_ request: Request) async throws -> Response {
         let developer = try await auth.developer(request)
         let user = try await auth.requestedUser(request, of: developer)
-        guard try await accounts.deleteUser(id: user.id, developerID: developer.id, announcing: TerraEvents.deauth(user)) else { throw Problem.notFound("user not found") }
+        guard
+            try await accounts.deleteUser(id: user.id, developerID: developer.id, announcing: TerraEvents.deauth(user))
+        else { throw Problem.notFound("user not found") }
         return ServiceJSON.response { TerraJSON.statusObject(&$0) }
     }
 
@@ -114,7 +118,9 @@ struct UserController: Sendable {
             <!doctype html><html><head><meta charset="utf-8"><title>Connected</title></head>
             <body><h1>Your Xoss account is connected</h1><p>Workouts you record from now on reach the app that sent you here. You can close this page.</p></body></html>
             """
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 }
 
@@ -133,7 +139,9 @@ struct AuthenticateUserBody: Decodable {
         let members = try decoder.container(keyedBy: Key.self)
         for key in Key.allCases where members.contains(key) {
             if key == .referenceID, try members.decodeNil(forKey: key) { continue }
-            guard let text = try? members.decode(String.self, forKey: key) else { throw NotAString.member(key.rawValue) }
+            guard let text = try? members.decode(String.self, forKey: key) else {
+                throw NotAString.member(key.rawValue)
+            }
             if key == .referenceID { referenceID = text }
         }
     }

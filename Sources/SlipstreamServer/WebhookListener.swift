@@ -17,7 +17,10 @@ public struct WebhookListener: Sendable {
     let tolerance: Int64
     let output: @Sendable ([UInt8]) -> Void
 
-    public init(secret: String, tolerance: Int64, output: @escaping @Sendable ([UInt8]) -> Void = { FileHandle.standardOutput.write(Data($0)) }) {
+    public init(
+        secret: String, tolerance: Int64,
+        output: @escaping @Sendable ([UInt8]) -> Void = { FileHandle.standardOutput.write(Data($0)) }
+    ) {
         self.secret = secret
         self.tolerance = tolerance
         self.output = output
@@ -33,7 +36,8 @@ public struct WebhookListener: Sendable {
     /// Serves until SIGTERM or SIGINT.
     public func run(host: String, port: Int, logger: Logger) async throws {
         let app = Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "slipstream-listen"), logger: logger)
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "slipstream-listen"), logger: logger)
         try await app.runService()
     }
 

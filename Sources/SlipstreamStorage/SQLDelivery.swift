@@ -1,6 +1,5 @@
 // The delivery statements both databases run (parameters written `$`, which SQLite reads as `?`).
 
-
 package enum SQLDelivery {
     /// Due messages: for each developer's user, the oldest one neither delivered nor failed, if it is
     /// due and not leased, to an endpoint that is set and enabled. Parameters: now, now, limit.
@@ -21,7 +20,9 @@ package enum SQLDelivery {
     }
 
     /// What an outcome writes: the message's row, then the endpoint's failing period.
-    package static func complete(_ d: Delivery, outcome: DeliveryOutcome, now: Int64, disableAfter: Int64) -> [(String, [Value])] {
+    package static func complete(_ d: Delivery, outcome: DeliveryOutcome, now: Int64, disableAfter: Int64) -> [(
+        String, [Value]
+    )] {
         let id = Value.integer(d.id)
         let developer = Value.text(d.developer.id)
         let succeeded = "UPDATE developers SET webhook_failing_since = NULL WHERE id = $"
@@ -31,7 +32,10 @@ package enum SQLDelivery {
             WHERE id = $ AND webhook_failing_since IS NOT NULL AND webhook_failing_since <= $ AND webhook_disabled_at IS NULL
             """
         func failed(_ row: String, _ values: [Value]) -> [(String, [Value])] {
-            [(row, values), (failing, [.integer(now), developer]), (disableIfLong, [.integer(now), developer, .integer(now - disableAfter)])]
+            [
+                (row, values), (failing, [.integer(now), developer]),
+                (disableIfLong, [.integer(now), developer, .integer(now - disableAfter)]),
+            ]
         }
         switch outcome {
         case .delivered(let status):

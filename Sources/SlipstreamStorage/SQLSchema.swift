@@ -11,7 +11,9 @@ package enum SQLSchema {
         let bytes = dialect == .sqlite ? "BLOB" : "BYTEA"
         let serial = dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"
         let spelled = { (statements: [String]) in
-            statements.map { $0.replacingOccurrences(of: "BYTEA", with: bytes).replacingOccurrences(of: "SERIAL_KEY", with: serial) }
+            statements.map {
+                $0.replacingOccurrences(of: "BYTEA", with: bytes).replacingOccurrences(of: "SERIAL_KEY", with: serial)
+            }
         }
         return [
             ("1-developers-users-activities-outbox", spelled(version1)), ("2-rate-buckets", spelled(version2)),

@@ -25,7 +25,9 @@ package enum SampleCodec {
 
     /// The stored samples of every channel that has some.
     package static func encode(_ columns: ActivityColumns) -> [ChannelSamples] {
-        Channel.allCases.filter { columns[$0].count > 0 }.map { ChannelSamples(channel: $0, bytes: encode(columns[$0], channel: $0)) }
+        Channel.allCases.filter { columns[$0].count > 0 }.map {
+            ChannelSamples(channel: $0, bytes: encode(columns[$0], channel: $0))
+        }
     }
 
     package static func decode(_ stored: [ChannelSamples]) throws -> ActivityColumns {
@@ -114,7 +116,9 @@ package enum SampleCodec {
     // MARK: Varints
 
     private static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
-    fileprivate static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
+    fileprivate static func unzigzag(_ value: UInt64) -> Int64 {
+        Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+    }
 
     private static func putVarint(_ value: UInt64, into out: inout [UInt8]) {
         var rest = value
@@ -168,7 +172,9 @@ package enum SampleCodec {
                 return Array(repeating: .nan, count: count)
             case .decimal:
                 let digits = Int(try byte())
-                guard digits < SampleCodec.powersOfTen.count else { throw StorageError.corrupt("samples: bad digit count") }
+                guard digits < SampleCodec.powersOfTen.count else {
+                    throw StorageError.corrupt("samples: bad digit count")
+                }
                 let power = SampleCodec.powersOfTen[digits]
                 var previous: Int64 = 0
                 var result: [Double] = []

@@ -53,7 +53,8 @@ public protocol ActivityStore: Sendable {
 public protocol RateBucketStore: Sendable {
     /// Spends `days` of the user's budget (`limit` days a `window` seconds long, from the first
     /// request of a bucket) at `now` (unix seconds), unless that would go past the limit.
-    func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws -> RateDecision
+    func spendRequestedDays(userID: String, days: Int64, now: Int64, limit: Int64, window: Int64) async throws
+        -> RateDecision
 
 }
 

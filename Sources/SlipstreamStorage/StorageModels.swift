@@ -20,7 +20,8 @@ public struct Developer: Sendable, Equatable {
     public var createdAt: Date
 
     public init(
-        id: String, name: String, apiKeyHash: [UInt8], webhookURL: String?, webhookSigningSecret: String, terraSigningSecret: String?,
+        id: String, name: String, apiKeyHash: [UInt8], webhookURL: String?, webhookSigningSecret: String,
+        terraSigningSecret: String?,
         createdAt: Date
     ) {
         self.id = id
@@ -33,11 +34,15 @@ public struct Developer: Sendable, Equatable {
     }
 
     /// A new developer with a new id, API key (returned, stored only as its hash) and signing secret.
-    public static func new(name: String, webhookURL: String?, terraSigningSecret: String?, now: Date = Date()) -> (Developer, apiKey: String) {
+    public static func new(name: String, webhookURL: String?, terraSigningSecret: String?, now: Date = Date()) -> (
+        Developer, apiKey: String
+    ) {
         let key = Credentials.newAPIKey()
         let developer = Developer(
-            id: Credentials.newDeveloperID(name: name), name: name, apiKeyHash: Credentials.hash(apiKey: key), webhookURL: webhookURL,
-            webhookSigningSecret: Credentials.newWebhookSecret(), terraSigningSecret: terraSigningSecret, createdAt: now)
+            id: Credentials.newDeveloperID(name: name), name: name, apiKeyHash: Credentials.hash(apiKey: key),
+            webhookURL: webhookURL,
+            webhookSigningSecret: Credentials.newWebhookSecret(), terraSigningSecret: terraSigningSecret, createdAt: now
+        )
         return (developer, key)
     }
 }
@@ -73,7 +78,10 @@ public struct StoredActivity: Sendable, Equatable {
     /// One entry per channel with samples; empty when read without samples.
     public var samples: [ChannelSamples]
 
-    public init(userID: String, summaryID: String, startTime: Int64, endTime: Int64, utcOffsetSeconds: Int? = nil, summaryJSON: [UInt8], samples: [ChannelSamples]) {
+    public init(
+        userID: String, summaryID: String, startTime: Int64, endTime: Int64, utcOffsetSeconds: Int? = nil,
+        summaryJSON: [UInt8], samples: [ChannelSamples]
+    ) {
         self.userID = userID
         self.summaryID = summaryID
         self.startTime = startTime
@@ -143,7 +151,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .corrupt(let what): "the database holds damaged data (\(what))"
         case .userOwnedElsewhere(let id): "user \(id) belongs to another developer"
-        case .unsupportedDatabase(let url): "unsupported database URL \(url): give a file path, sqlite:PATH or postgres://USER@HOST/DB"
+        case .unsupportedDatabase(let url):
+            "unsupported database URL \(url): give a file path, sqlite:PATH or postgres://USER@HOST/DB"
         }
     }
 }
@@ -157,9 +166,13 @@ public struct RateDecision: Sendable, Equatable {
     public var resetAfter: Int64
 
     /// Spending `days` at `now` from a bucket `started` then that has `spent` of `limit` days a `window` long.
-    package static func decide(started: Int64, spent: Int64, days: Int64, now: Int64, limit: Int64, window: Int64) -> RateDecision {
+    package static func decide(started: Int64, spent: Int64, days: Int64, now: Int64, limit: Int64, window: Int64)
+        -> RateDecision
+    {
         let resetAfter = max(0, started + window - now)
-        guard spent + days <= limit else { return RateDecision(allowed: false, remaining: limit - spent, resetAfter: resetAfter) }
+        guard spent + days <= limit else {
+            return RateDecision(allowed: false, remaining: limit - spent, resetAfter: resetAfter)
+        }
         return RateDecision(allowed: true, remaining: limit - spent - days, resetAfter: resetAfter)
     }
 
@@ -187,7 +200,10 @@ public struct Delivery: Sendable {
     /// When the message was stored (UTC µs): `x-terra-ordering-timestamp`.
     public var createdAt: Int64
 
-    public init(id: Int64, developer: Developer, userID: String, kind: OutboxMessage.Kind, summaryID: String? = nil, reference: String? = nil, body: [UInt8]? = nil, attempts: Int, createdAt: Int64) {
+    public init(
+        id: Int64, developer: Developer, userID: String, kind: OutboxMessage.Kind, summaryID: String? = nil,
+        reference: String? = nil, body: [UInt8]? = nil, attempts: Int, createdAt: Int64
+    ) {
         self.id = id
         self.developer = developer
         self.userID = userID
@@ -227,7 +243,11 @@ public struct DeliveryRecord: Sendable, Equatable {
     public var createdAt: Int64
     public var deliveredAt: Int64?
 
-    public init(id: Int64, developerID: String, userID: String, kind: String, summaryID: String? = nil, reference: String? = nil, status: String, attempts: Int, nextAttemptAt: Int64, lastStatus: Int? = nil, lastError: String? = nil, createdAt: Int64, deliveredAt: Int64? = nil) {
+    public init(
+        id: Int64, developerID: String, userID: String, kind: String, summaryID: String? = nil,
+        reference: String? = nil, status: String, attempts: Int, nextAttemptAt: Int64, lastStatus: Int? = nil,
+        lastError: String? = nil, createdAt: Int64, deliveredAt: Int64? = nil
+    ) {
         self.id = id
         self.developerID = developerID
         self.userID = userID

@@ -25,7 +25,9 @@ struct ActivityBuilder {
 
     /// The activity's own `heart_rate_data.summary.user_max_hr_bpm`, when it is a number.
     private func payloadMaxHeartRate(_ activity: DecodedActivity) -> Double? {
-        guard let value = activity.providerValues.last(where: { $0.field == .userMaxHeartRate })?.value else { return nil }
+        guard let value = activity.providerValues.last(where: { $0.field == .userMaxHeartRate })?.value else {
+            return nil
+        }
         return value.bytes.withUnsafeBytes { NumberParser.parse($0) }
     }
 }

@@ -32,7 +32,8 @@ public final class ActivityReader {
     ///   - limits: how much one read may hold before it stops with kind `limitExceeded`.
     ///   - summaries: false for columns only.
     public init(
-        chunkSize: Int = ActivityReader.chunkSize, options: SummaryOptions = SummaryOptions(), limits: ReadLimits = ReadLimits(),
+        chunkSize: Int = ActivityReader.chunkSize, options: SummaryOptions = SummaryOptions(),
+        limits: ReadLimits = ReadLimits(),
         summaries: Bool = true
     ) {
         buffer = .allocate(byteCount: max(1, chunkSize), alignment: 16)
@@ -65,9 +66,12 @@ public final class ActivityReader {
     /// - Throws: ``SlipstreamError`` with kind `malformedJSON` (located by line, column, byte and JSON
     ///   path), `inputUnreadable`, or whatever the consumer threw. Activities that ended before the
     ///   error have been handed to the consumer.
-    public func read(_ source: inout some ByteSource, into consumer: some ActivityConsumer) throws(SlipstreamError) -> ReadReport {
+    public func read(_ source: inout some ByteSource, into consumer: some ActivityConsumer) throws(SlipstreamError)
+        -> ReadReport
+    {
         let stream = ActivityStream(
-            source: source.name, options: options, limits: limits, summaries: summaries, checksFITCRC: checksFITCRC, consumer: consumer)
+            source: source.name, options: options, limits: limits, summaries: summaries, checksFITCRC: checksFITCRC,
+            consumer: consumer)
         stream.parseThreads = parseThreads
         while true {
             let count = try fill(from: &source)

@@ -119,7 +119,9 @@ public final class ActivityStream {
     @discardableResult
     public func finish() throws(SlipstreamError) -> ReadReport {
         precondition(!finished, "ActivityStream finished twice or after an error")
-        if let inflater { try decode { () throws(SlipstreamError) in try Self.typed(source) { try inflater.finish() } } }
+        if let inflater {
+            try decode { () throws(SlipstreamError) in try Self.typed(source) { try inflater.finish() } }
+        }
         if decoder == nil { try startDecoderIfKnown(isComplete: true) }
         try decode { () throws(SlipstreamError) in try decoder!.finish() }
         finished = true
@@ -141,7 +143,8 @@ public final class ActivityStream {
             self.inflater = inflater
             let bytes = prefix
             prefix = []
-            try bytes.withUnsafeBytes { b in Result { () throws(SlipstreamError) in try inflate(b, with: inflater) } }.get()
+            try bytes.withUnsafeBytes { b in Result { () throws(SlipstreamError) in try inflate(b, with: inflater) } }
+                .get()
             return
         default:
             finished = true
@@ -158,14 +161,19 @@ public final class ActivityStream {
     /// Why the stream cannot read an input of this format: the stream reads one payload's bytes; the
     /// commands (SlipstreamBatch) open archives and compressed files first.
     private func unreadable(_ format: InputFormat) -> String {
-        if format == .binary { return "not Terra JSON or FIT: looks like " + prefix.withUnsafeBytes { InputFormat.describeBinary($0) } }
-        return "looks like \(format.rawValue) data, not Terra JSON or FIT: decompress or unpack it first (the slipstream commands read archives)"
+        if format == .binary {
+            return "not Terra JSON or FIT: looks like " + prefix.withUnsafeBytes { InputFormat.describeBinary($0) }
+        }
+        return
+            "looks like \(format.rawValue) data, not Terra JSON or FIT: decompress or unpack it first (the slipstream commands read archives)"
     }
 
     /// Inflates a chunk of gzip and feeds the decoder what comes out.
     private func inflate(_ chunk: UnsafeRawBufferPointer, with inflater: GzipInflater) throws(SlipstreamError) {
         try decode { () throws(SlipstreamError) in
-            try Self.typed(source) { try inflater.inflate(chunk) { plain throws(SlipstreamError) in try self.feedDecoder(plain) } }
+            try Self.typed(source) {
+                try inflater.inflate(chunk) { plain throws(SlipstreamError) in try self.feedDecoder(plain) }
+            }
         }
     }
 

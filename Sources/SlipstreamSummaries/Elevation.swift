@@ -6,7 +6,9 @@ extension Metrics {
     /// Total elevation gain and loss with hysteresis `h`: a reference altitude starts at the first
     /// sample; a sample more than `h` above it adds the rise to gain and becomes the reference, one
     /// more than `h` below adds the drop to loss and becomes the reference (GoldenCheetah).
-    public static func elevationGainLoss(_ altitudes: some Collection<Double>, hysteresis h: Double) -> (gain: Double, loss: Double)? {
+    public static func elevationGainLoss(_ altitudes: some Collection<Double>, hysteresis h: Double) -> (
+        gain: Double, loss: Double
+    )? {
         guard var reference = altitudes.first else { return nil }
         var gain = 0.0
         var loss = 0.0

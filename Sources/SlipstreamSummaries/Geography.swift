@@ -1,8 +1,7 @@
 // Distances on the Earth, track simplification and Google's encoded polyline format.
 
-import SlipstreamCore
-
 import RealModule
+import SlipstreamCore
 
 public enum Geography {
     /// Mean Earth radius in meters (IUGG), as most fitness platforms use.
@@ -13,7 +12,8 @@ public enum Geography {
         let toRadians = Double.pi / 180
         let dLat = (lat2 - lat1) * toRadians
         let dLng = (lng2 - lng1) * toRadians
-        let a = square(Double.sin(dLat / 2))
+        let a =
+            square(Double.sin(dLat / 2))
             + Double.cos(lat1 * toRadians) * Double.cos(lat2 * toRadians) * square(Double.sin(dLng / 2))
         return 2 * earthRadiusMeters * Double.asin(min(1, a.squareRoot()))
     }
@@ -23,7 +23,10 @@ public enum Geography {
     /// Indices of the points Douglas-Peucker keeps at `tolerance` meters (first and last always).
     /// Distances to a segment are measured on a local equirectangular projection, exact enough at
     /// the scale of a few meters. Iterative, so that long tracks cannot overflow the stack.
-    public static func simplify(latitudes: some RandomAccessCollection<Double>, longitudes: some RandomAccessCollection<Double>, tolerance: Double) -> [Int] {
+    public static func simplify(
+        latitudes: some RandomAccessCollection<Double>, longitudes: some RandomAccessCollection<Double>,
+        tolerance: Double
+    ) -> [Int] {
         let lat = Array(latitudes)
         let lng = Array(longitudes)
         let n = lat.count

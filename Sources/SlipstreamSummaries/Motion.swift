@@ -7,7 +7,8 @@ extension Summarizer {
     /// `movingSecondsFromInput` (a pool swim's active lengths) replaces the moving time and is what
     /// average speed is over.
     static func summarizeMotion(
-        _ columns: ActivityColumns, speedWeights: ContiguousArray<Double>, movingSecondsFromInput: Double?, options: SummaryOptions,
+        _ columns: ActivityColumns, speedWeights: ContiguousArray<Double>, movingSecondsFromInput: Double?,
+        options: SummaryOptions,
         into summary: inout ActivitySummary
     ) {
         let distance = columns[.distance]
@@ -39,7 +40,8 @@ extension Summarizer {
             summary.maxSpeed = speeds.map(\.speed).max()
             summary.movingSeconds = speeds.reduce(0) { $1.speed >= threshold ? $0 + $1.seconds : $0 }
             let totalSeconds = speeds.reduce(0) { $0 + $1.seconds }
-            let weightedMean = totalSeconds > 0
+            let weightedMean =
+                totalSeconds > 0
                 ? speeds.reduce(0) { $0 + $1.speed * $1.seconds } / totalSeconds
                 : speeds.reduce(0) { $0 + $1.speed } / Double(speeds.count)
             summary.averageSpeed = weightedMean

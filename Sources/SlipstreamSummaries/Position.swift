@@ -4,7 +4,9 @@ import SlipstreamCore
 
 extension Summarizer {
     /// Start, end and center positions, the polyline, and the haversine length of the track.
-    static func summarizePositions(_ position: SampleColumn, options: SummaryOptions, into summary: inout ActivitySummary) {
+    static func summarizePositions(
+        _ position: SampleColumn, options: SummaryOptions, into summary: inout ActivitySummary
+    ) {
         let n = position.count
         guard n > 0 else { return }
         let lat = position.values
@@ -21,6 +23,7 @@ extension Summarizer {
 
     /// Haversine meters from position `i - 1` to position `i`.
     static func metersBefore(_ i: Int, in position: SampleColumn) -> Double {
-        Geography.haversineMeters(position.values[i - 1], position.secondValues[i - 1], position.values[i], position.secondValues[i])
+        Geography.haversineMeters(
+            position.values[i - 1], position.secondValues[i - 1], position.values[i], position.secondValues[i])
     }
 }

@@ -50,7 +50,9 @@ extension Metrics {
     }
 
     /// Intensity factor NP / FTP and TSS = 100 × seconds × NP × IF / (FTP × 3600).
-    public static func trainingStress(normalizedPower np: Double, ftp: Double, seconds: Double) -> (intensityFactor: Double, tss: Double) {
+    public static func trainingStress(normalizedPower np: Double, ftp: Double, seconds: Double) -> (
+        intensityFactor: Double, tss: Double
+    ) {
         let intensity = np / ftp
         return (intensity, 100 * seconds * np * intensity / (ftp * 3600))
     }

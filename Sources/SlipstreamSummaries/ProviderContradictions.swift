@@ -20,7 +20,8 @@ extension Summarizer {
             guard let computed = summary.number(field) else { return nil }
             let path = "slipstream.provider's \(field.dottedPath) (\(format(value)))"
             if value == 0 && computed > 0 {
-                return "\(path) is 0 while the samples give \(format(computed)): a provider that writes 0 for no value; the samples' value stands"
+                return
+                    "\(path) is 0 while the samples give \(format(computed)): a provider that writes 0 for no value; the samples' value stands"
             }
             let reach: Double?
             switch field {
@@ -30,7 +31,8 @@ extension Summarizer {
             default: reach = nil
             }
             guard let reach, value > 1.25 * reach + 1 else { return nil }
-            return "\(path) is beyond anything the samples give (\(format(reach)) at the most): the samples' value stands"
+            return
+                "\(path) is beyond anything the samples give (\(format(reach)) at the most): the samples' value stands"
         }
     }
 

@@ -10,17 +10,21 @@ public enum Summarizer {
     /// `activityType` its metadata's Terra ActivityType (it chooses the cadence rule).
     public static func summarize(
         _ columns: ActivityColumns, startTime: Int64?, endTime: Int64?, options: SummaryOptions = SummaryOptions(),
-        payloadMaxHeartRate: Double? = nil, timerEnd: Double? = nil, movingSeconds: Double? = nil, activityType: Int? = nil
+        payloadMaxHeartRate: Double? = nil, timerEnd: Double? = nil, movingSeconds: Double? = nil,
+        activityType: Int? = nil
     ) -> ActivitySummary {
         var summary = ActivitySummary()
         // Each channel's weights once: the means, the zones, timer time and speeds all use them.
-        let weights = Channel.allCases.map { Metrics.sampleWeights(columns[$0], start: startTime, end: endTime, timerEnd: timerEnd) }
+        let weights = Channel.allCases.map {
+            Metrics.sampleWeights(columns[$0], start: startTime, end: endTime, timerEnd: timerEnd)
+        }
         func statistics(_ channel: Channel, excludingZeros: Bool = false) -> ChannelStatistics {
             Self.statistics(columns[channel], excludingZeros: excludingZeros, weights: weights[channel.rawValue])
         }
         summary.heartRate = statistics(.heartRate)
         summary.power = statistics(.power, excludingZeros: options.powerZeros == .exclude)
-        summary.cadence = statistics(.cadence, excludingZeros: options.zerosInCadence(activityType: activityType) == .exclude)
+        summary.cadence = statistics(
+            .cadence, excludingZeros: options.zerosInCadence(activityType: activityType) == .exclude)
         summary.speed = statistics(.speed)
         summary.elevation = statistics(.elevation)
         summary.temperature = statistics(.temperature)
@@ -39,16 +43,20 @@ public enum Summarizer {
         if let startTime, let endTime {
             summary.elapsedSeconds = Double(endTime - startTime) / 1e6
         }
-        if let busiest = Channel.allCases.max(by: { columns[$0].count < columns[$1].count }), columns[busiest].count > 0 {
+        if let busiest = Channel.allCases.max(by: { columns[$0].count < columns[$1].count }), columns[busiest].count > 0
+        {
             summary.timerSeconds = weights[busiest.rawValue].reduce(0, +)
         }
 
         summarizePositions(columns[.position], options: options, into: &summary)
         summarizeMotion(
-            columns, speedWeights: weights[Channel.speed.rawValue], movingSecondsFromInput: movingSeconds, options: options,
+            columns, speedWeights: weights[Channel.speed.rawValue], movingSecondsFromInput: movingSeconds,
+            options: options,
             into: &summary)
 
-        if let (gain, loss) = Metrics.elevationGainLoss(columns[.elevation].values, hysteresis: options.elevationHysteresis) {
+        if let (gain, loss) = Metrics.elevationGainLoss(
+            columns[.elevation].values, hysteresis: options.elevationHysteresis)
+        {
             summary.elevationGainMeters = gain
             summary.elevationLossMeters = loss
         }
@@ -60,7 +68,8 @@ public enum Summarizer {
                     columns[.heartRate], maxHeartRate: maxHeartRate, bounds: options.heartRateZoneBounds,
                     weights: weights[Channel.heartRate.rawValue])
             } else {
-                summary.notes.append("heart rate zones left out: no max HR, neither in the options nor in the payload (user_max_hr_bpm)")
+                summary.notes.append(
+                    "heart rate zones left out: no max HR, neither in the options nor in the payload (user_max_hr_bpm)")
             }
         }
         summary.normalizedPowerWatts = Metrics.normalizedPower(columns[.power])

@@ -46,7 +46,9 @@ extension Metrics {
 
     /// Caps each sample's weight at the part of its interval (to the next sample; the last sample's
     /// own) that lies in the activity, `inside(from, to)` microseconds.
-    private static func clip(_ weights: inout ContiguousArray<Double>, _ times: ContiguousArray<Int64>, inside: (Int64, Int64) -> Int64) {
+    private static func clip(
+        _ weights: inout ContiguousArray<Double>, _ times: ContiguousArray<Int64>, inside: (Int64, Int64) -> Int64
+    ) {
         let n = times.count
         for i in 0..<n {
             let to = i + 1 < n ? times[i + 1] : times[i] + Int64(weights[i] * 1e6)

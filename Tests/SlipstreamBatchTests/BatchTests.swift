@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 @testable import Slipstream
-@testable import SlipstreamOutput
 @testable import SlipstreamBatch
 @testable import SlipstreamFixtures
+@testable import SlipstreamOutput
 
 /// `slipstream batch` over directories and archives that each test builds with the system's tar,
 /// gzip, zstd and zip.
@@ -14,7 +14,8 @@ import Testing
         let samples = bpm.enumerated().map { i, v in
             #"{"timestamp":"2024-05-04T07:00:\#(i * 10 < 10 ? "0" : "")\#(i * 10)Z","bpm":\#(v)}"#
         }
-        return #"{"type":"activity","user":{"user_id":"u1","provider":"XOSS"},"data":[{"metadata":{"summary_id":"\#(id)","start_time":"2024-05-04T09:00:00+02:00"},"heart_rate_data":{"detailed":{"hr_samples":[\#(samples.joined(separator: ","))]}}}]}"#
+        return
+            #"{"type":"activity","user":{"user_id":"u1","provider":"XOSS"},"data":[{"metadata":{"summary_id":"\#(id)","start_time":"2024-05-04T09:00:00+02:00"},"heart_rate_data":{"detailed":{"hr_samples":[\#(samples.joined(separator: ","))]}}}]}"#
     }
 
     /// A fresh directory under /tmp, removed by the caller.
@@ -32,7 +33,8 @@ import Testing
 
         func write(_ relative: String, _ data: Data) throws {
             let url = URL(fileURLWithPath: path + "/" + relative)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
         }
 
@@ -63,7 +65,9 @@ import Testing
             lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         }
         var sources: [String] { records.compactMap { ($0["slipstream"] as? [String: Any])?["source"] as? String } }
-        var errors: [[String: Any]] { records.compactMap { ($0["slipstream"] as? [String: Any])?["error"] as? [String: Any] } }
+        var errors: [[String: Any]] {
+            records.compactMap { ($0["slipstream"] as? [String: Any])?["error"] as? [String: Any] }
+        }
         var summaryIDs: [String] { records.compactMap { ($0["metadata"] as? [String: Any])?["summary_id"] as? String } }
     }
 
@@ -78,10 +82,14 @@ import Testing
         var lines: [String] { lock.withLock { diagnostics } }
     }
 
-    func batch(_ paths: [String], in scratch: Scratch, jobs: Int = 2, ordered: Bool = true, format: BatchFormat = .ndjson, failFast: Bool = false) -> Outcome {
+    func batch(
+        _ paths: [String], in scratch: Scratch, jobs: Int = 2, ordered: Bool = true, format: BatchFormat = .ndjson,
+        failFast: Bool = false
+    ) -> Outcome {
         let collected = Collected()
         let job = BatchJob(
-            paths: paths.map { scratch.path + "/" + $0 }, jobs: jobs, ordered: ordered, format: format, failFast: failFast,
+            paths: paths.map { scratch.path + "/" + $0 }, jobs: jobs, ordered: ordered, format: format,
+            failFast: failFast,
             readAheadBytes: 1 << 17)
         let report = job.run(
             output: { bytes in collected.write(bytes) },
@@ -97,7 +105,8 @@ import Testing
     /// rides/a.json, rides/deep/b.ndjson (two payloads), rides/deep/c.json.gz, rides/notes.txt.
     func makeRides(_ scratch: Scratch) throws {
         try scratch.write("rides/a.json", Self.payload("a", [100, 120]))
-        try scratch.write("rides/deep/b.ndjson", Self.payload("b1", [130]) + "\n" + Self.payload("b2", [140, 150]) + "\n")
+        try scratch.write(
+            "rides/deep/b.ndjson", Self.payload("b1", [130]) + "\n" + Self.payload("b2", [140, 150]) + "\n")
         try scratch.gzip(Self.payload("c", [90, 110, 130]), to: "rides/deep/c.json.gz")
         try scratch.write("rides/notes.txt", "not a payload")
     }
@@ -106,17 +115,22 @@ import Testing
         let scratch = try Scratch()
         try makeRides(scratch)
         let outcome = batch(["rides"], in: scratch)
-        #expect(outcome.sources == ["rides/a.json", "rides/deep/b.ndjson", "rides/deep/b.ndjson", "rides/deep/c.json.gz"])
+        #expect(
+            outcome.sources == ["rides/a.json", "rides/deep/b.ndjson", "rides/deep/b.ndjson", "rides/deep/c.json.gz"])
         #expect(outcome.summaryIDs == ["a", "b1", "b2", "c"])
         #expect(outcome.report.payloads == 3 && outcome.report.activities == 4)
         #expect(outcome.report.failed == 0 && outcome.report.skipped == 1)
         // a: 100 and 120 weigh 10 s each; c: 90, 110, 130 each 10 s.
-        let hr = outcome.records.map { (($0["heart_rate_data"] as? [String: Any])?["summary"] as? [String: Any])?["avg_hr_bpm"] as? Double }
+        let hr = outcome.records.map {
+            (($0["heart_rate_data"] as? [String: Any])?["summary"] as? [String: Any])?["avg_hr_bpm"] as? Double
+        }
         #expect(hr == [110, 130, 145, 110])
         #expect(outcome.diagnostics.isEmpty)
     }
 
-    @Test(arguments: [("tar", "rides.tar"), ("tar.gz", "rides.tar.gz"), ("tar.zst", "rides.tar.zst"), ("zip", "rides.zip")])
+    @Test(arguments: [
+        ("tar", "rides.tar"), ("tar.gz", "rides.tar.gz"), ("tar.zst", "rides.tar.zst"), ("zip", "rides.zip"),
+    ])
     func readsArchiveMembersInOrder(kind: String, name: String) throws {
         let scratch = try Scratch()
         try makeRides(scratch)
@@ -129,9 +143,10 @@ import Testing
         for jobs in [1, 2] {
             let outcome = batch([name], in: scratch, jobs: jobs)
             // tar and zip keep the order the tools stored; compare as sets, and the count.
-            #expect(Set(outcome.sources) == [
-                "\(name)!rides/a.json", "\(name)!rides/deep/b.ndjson", "\(name)!rides/deep/c.json.gz",
-            ])
+            #expect(
+                Set(outcome.sources) == [
+                    "\(name)!rides/a.json", "\(name)!rides/deep/b.ndjson", "\(name)!rides/deep/c.json.gz",
+                ])
             #expect(outcome.sources.count == 4)
             #expect(Set(outcome.summaryIDs) == ["a", "b1", "b2", "c"])
             #expect(outcome.report.payloads == 3 && outcome.report.activities == 4)
@@ -157,7 +172,9 @@ import Testing
         // Thousands of samples: the first 200 compressed bytes cannot hold the activity's end.
         let big = Self.payload("big", (0..<3000).map { 60 + ($0 * 7919) % 120 })
         try scratch.gzip(big, to: "in/4-truncated.json.gz")
-        try scratch.run("sh", ["-c", "head -c 200 in/4-truncated.json.gz > in/4t.json.gz && mv in/4t.json.gz in/4-truncated.json.gz"])
+        try scratch.run(
+            "sh",
+            ["-c", "head -c 200 in/4-truncated.json.gz > in/4t.json.gz && mv in/4t.json.gz in/4-truncated.json.gz"])
         try scratch.write("in/5-sleep.json", #"{"type":"sleep","data":[]}"#)
         try scratch.write("in/6-good.json", Self.payload("last", [80]))
         try scratch.run("tar", ["--sort=name", "-czf", "in.tgz", "in"])
@@ -167,9 +184,13 @@ import Testing
             #expect(outcome.summaryIDs == ["good", "kept", "last"])
             #expect(outcome.report.payloads == 6 && outcome.report.activities == 3 && outcome.report.failed == 4)
             let errors = outcome.errors
-            #expect(errors.map { $0["kind"] as? String } == ["malformed-json", "malformed-json", "damaged-archive", "not-activity-payload"])
+            #expect(
+                errors.map { $0["kind"] as? String } == [
+                    "malformed-json", "malformed-json", "damaged-archive", "not-activity-payload",
+                ])
             // "hello": yajl stops after its first byte; the cut one ends after all its 56 bytes.
-            #expect(errors[0]["line"] as? Int == 1 && errors[0]["column"] as? Int == 2 && errors[0]["byte"] as? Int == 1)
+            #expect(
+                errors[0]["line"] as? Int == 1 && errors[0]["column"] as? Int == 2 && errors[0]["byte"] as? Int == 1)
             #expect(errors[1]["byte"] as? Int == 56 && errors[1]["column"] as? Int == 57)
             #expect(errors[1]["path"] as? String == "$.data[1].metadata")
             #expect((errors[2]["message"] as? String)?.contains("truncated") == true)
@@ -182,9 +203,16 @@ import Testing
     @Test func truncatedArchiveKeepsWhatCameBeforeTheDamage() throws {
         let scratch = try Scratch()
         for i in 0..<20 {
-            try scratch.write("many/\(i < 10 ? "0" : "")\(i).json", Self.payload("r\(i)", [100 + i]) + String(repeating: " ", count: 20_000))
+            try scratch.write(
+                "many/\(i < 10 ? "0" : "")\(i).json",
+                Self.payload("r\(i)", [100 + i]) + String(repeating: " ", count: 20_000))
         }
-        try scratch.run("sh", ["-c", "tar --sort=name -cf - many | gzip -1 > full.tgz && head -c $(( $(stat -c %s full.tgz) / 2 )) full.tgz > half.tgz"])
+        try scratch.run(
+            "sh",
+            [
+                "-c",
+                "tar --sort=name -cf - many | gzip -1 > full.tgz && head -c $(( $(stat -c %s full.tgz) / 2 )) full.tgz > half.tgz",
+            ])
         let outcome = batch(["half.tgz"], in: scratch)
         #expect(outcome.report.failed == 1)
         #expect(outcome.errors.count == 1 && outcome.errors[0]["kind"] as? String == "damaged-archive")
@@ -198,7 +226,9 @@ import Testing
 
     @Test func jobsChangeNothingButSpeedAndUnorderedOnlyTheOrder() throws {
         let scratch = try Scratch()
-        for i in 0..<30 { try scratch.write("set/p\(i < 10 ? "0" : "")\(i).json", Self.payload("p\(i)", [60 + i, 70 + i])) }
+        for i in 0..<30 {
+            try scratch.write("set/p\(i < 10 ? "0" : "")\(i).json", Self.payload("p\(i)", [60 + i, 70 + i]))
+        }
         try scratch.run("tar", ["--sort=name", "-czf", "set.tgz", "set"])
         let one = batch(["set.tgz", "set"], in: scratch, jobs: 1)
         let three = batch(["set.tgz", "set"], in: scratch, jobs: 3)
@@ -321,9 +351,11 @@ import Testing
         try scratch.run("sh", ["-c", "mkdir inbox && mv rides.tgz inbox/ && cp rides/a.json inbox/z.json"])
         let outcome = batch(["inbox"], in: scratch, jobs: 1)
         #expect(outcome.sources.count == 5)
-        #expect(Set(outcome.sources.prefix(4)) == [
-            "inbox/rides.tgz!rides/a.json", "inbox/rides.tgz!rides/deep/b.ndjson", "inbox/rides.tgz!rides/deep/c.json.gz",
-        ])
+        #expect(
+            Set(outcome.sources.prefix(4)) == [
+                "inbox/rides.tgz!rides/a.json", "inbox/rides.tgz!rides/deep/b.ndjson",
+                "inbox/rides.tgz!rides/deep/c.json.gz",
+            ])
         #expect(outcome.sources.last == "inbox/z.json")
         #expect(outcome.report.skipped == 1)  // rides/notes.txt inside the archive
     }
@@ -339,10 +371,13 @@ import Testing
     func aDamagedGzipStreamSaysHowMuchOfTheArchiveIsLeftUnread(jobs: Int) throws {
         let scratch = try Scratch()
         for i in 0..<20 {
-            try scratch.write("many/\(i < 10 ? "0" : "")\(i).json", Self.payload("r\(i)", (0..<200).map { 90 + ($0 * 13 + i) % 70 }))
+            try scratch.write(
+                "many/\(i < 10 ? "0" : "")\(i).json", Self.payload("r\(i)", (0..<200).map { 90 + ($0 * 13 + i) % 70 }))
         }
         // Fixed times and owners: the same bytes, so the same damage, on every run.
-        try scratch.run("sh", ["-c", "tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - many | gzip -n -6 > full.tgz"])
+        try scratch.run(
+            "sh",
+            ["-c", "tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - many | gzip -n -6 > full.tgz"])
         var data = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/full.tgz"))
         let size = data.count
         for k in (size / 2)..<(size / 2 + 16) { data[k] ^= 0xFF }
@@ -354,6 +389,8 @@ import Testing
         let unread = try #require(last.split(separator: ":").last.map { $0.split(separator: " ") })
         // "...; the archive cannot be read past this point: N of SIZE bytes left unread"
         #expect(last.contains("the archive cannot be read past this point"), "\(last)")
-        #expect(unread.count == 6 && unread[2] == "\(size)" && Int(unread[0])! > 0 && Int(unread[0])! < size / 2 + 1, "\(last)")
+        #expect(
+            unread.count == 6 && unread[2] == "\(size)" && Int(unread[0])! > 0 && Int(unread[0])! < size / 2 + 1,
+            "\(last)")
     }
 }

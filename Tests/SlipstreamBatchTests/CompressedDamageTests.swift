@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-@testable import SlipstreamCore
 @testable import SlipstreamBatch
+@testable import SlipstreamCore
 @testable import SlipstreamFixtures
 @testable import SlipstreamInput
 
@@ -32,22 +32,30 @@ import Testing
 
     @Test func aGzipStreamCutAtAnyLengthIsDamageAtItsByte() throws {
         let bytes = try Self.gzipped()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("slipstream-cut-\(UUID().uuidString).gz").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "slipstream-cut-\(UUID().uuidString).gz"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         for cut in 2..<bytes.count {
             let prefix = Array(bytes.prefix(cut))
             try Data(prefix).write(to: URL(fileURLWithPath: path))
-            let file = Self.readAll { () throws(SlipstreamError) in try ArchiveReader(path: path, layout: .any, compression: .gzip) }
+            let file = Self.readAll { () throws(SlipstreamError) in
+                try ArchiveReader(path: path, layout: .any, compression: .gzip)
+            }
             #expect(file?.kind == .damagedArchive, "cut at \(cut): \(String(describing: file))")
             #expect(file?.byteOffset.map { $0 <= cut } == true, "cut at \(cut): \(String(describing: file))")
             // Standard input, fed a byte at a time: the same kind, located by the bytes it was given.
             let piped = Self.readAll { () throws(SlipstreamError) in
-                try ArchiveReader(reading: MemorySource(prefix, chunkSize: 97), name: "<stdin>", layout: .any, compression: .gzip)
+                try ArchiveReader(
+                    reading: MemorySource(prefix, chunkSize: 97), name: "<stdin>", layout: .any, compression: .gzip)
             }
-            #expect(piped?.kind == .damagedArchive && piped?.byteOffset.map { $0 <= cut } == true, "cut at \(cut): \(String(describing: piped))")
+            #expect(
+                piped?.kind == .damagedArchive && piped?.byteOffset.map { $0 <= cut } == true,
+                "cut at \(cut): \(String(describing: piped))")
         }
-        #expect(Self.readAll { () throws(SlipstreamError) in
-            try ArchiveReader(reading: MemorySource(bytes), name: "<stdin>", layout: .any, compression: .gzip)
-        } == nil)
+        #expect(
+            Self.readAll { () throws(SlipstreamError) in
+                try ArchiveReader(reading: MemorySource(bytes), name: "<stdin>", layout: .any, compression: .gzip)
+            } == nil)
     }
 }

@@ -3,7 +3,6 @@
 import Foundation
 import Testing
 
-
 /// The `slipstream` built beside this test bundle.
 private let binary: URL = {
     let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -87,7 +86,8 @@ func json(_ line: Substring) throws -> [String: Any] {
     }
 
     @Test func reportsLineColumnAndByte() throws {
-        let result = try run(["summarize"], stdin: "[\n  {\"metadata\": {\"summary_id\": 1}},\n  {\"metadata\": x}\n]\n")
+        let result = try run(
+            ["summarize"], stdin: "[\n  {\"metadata\": {\"summary_id\": 1}},\n  {\"metadata\": x}\n]\n")
         #expect(result.status == 65)
         #expect(result.stdout.split(separator: "\n").count == 1)
         #expect(result.stderr == "slipstream: <stdin>:3:17 (byte 53): invalid char in json text. (at $[1].metadata)\n")
@@ -97,7 +97,9 @@ func json(_ line: Substring) throws -> [String: Any] {
         let result = try run(["summarize"], stdin: "{\"type\":\"sleep\",\"data\":[]}\n")
         #expect(result.status == 65)
         #expect(result.stdout == "")
-        #expect(result.stderr == "slipstream: <stdin>:1:16 (byte 15): payload type is \"sleep\"; expected \"activity\" (at $.type)\n")
+        #expect(
+            result.stderr
+                == "slipstream: <stdin>:1:16 (byte 15): payload type is \"sleep\"; expected \"activity\" (at $.type)\n")
     }
 
     @Test func missingInputExits66() throws {
@@ -151,7 +153,10 @@ func json(_ line: Substring) throws -> [String: Any] {
         #expect(result.status == 0, "\(result.stderr)")
         let report = try json(result.stdout.split(separator: "\n")[0])
         let stages = try #require(report["stages"] as? [[String: Any]])
-        #expect(stages.map { $0["stage"] as? String } == ["yajl no-op", "columns", "summarize", "summarize, 2 threads", "JSONDecoder"])
+        #expect(
+            stages.map { $0["stage"] as? String } == [
+                "yajl no-op", "columns", "summarize", "summarize, 2 threads", "JSONDecoder",
+            ])
         let bytes = Set(stages.compactMap { $0["bytes"] as? Int })
         #expect(bytes.count == 1 && bytes.first! > 10_000)
         #expect(stages.map { $0["samples"] as? Int } == [0, 840, 840, 840, 840])
@@ -163,7 +168,10 @@ func json(_ line: Substring) throws -> [String: Any] {
         #expect(table.status == 0)
         let lines = table.stdout.split(separator: "\n")
         #expect(lines[0].hasSuffix("xoss-morning-rides.json: 0.5 MB, median of 1"))
-        #expect(lines[1].split(separator: " ", omittingEmptySubsequences: true) == ["stage", "MB/s", "samples/s", "peak", "RSS", "vs", "yajl", "no-op"])
+        #expect(
+            lines[1].split(separator: " ", omittingEmptySubsequences: true) == [
+                "stage", "MB/s", "samples/s", "peak", "RSS", "vs", "yajl", "no-op",
+            ])
         #expect(lines.count == 6)
         #expect(lines[2].hasPrefix("yajl no-op") && lines[2].hasSuffix("1.00x"))
         #expect(!table.stdout.contains("JSONDecoder"))
@@ -221,7 +229,9 @@ func json(_ line: Substring) throws -> [String: Any] {
         #expect(first.stderr.contains("1 payload, 2 activities, 0 failed"))
         let second = try run(["batch", "--output", dir + "/out.ndjson", dir, dir + "/out.ndjson"])
         #expect(second.status == 0)
-        #expect(second.stderr.components(separatedBy: "\(dir)/out.ndjson: passed over: it is this batch's output").count == 3)
+        #expect(
+            second.stderr.components(separatedBy: "\(dir)/out.ndjson: passed over: it is this batch's output").count
+                == 3)
         #expect(second.stderr.contains("1 payload, 2 activities, 0 failed"))
         let lines = try String(contentsOfFile: dir + "/out.ndjson", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2)
@@ -243,30 +253,38 @@ func json(_ line: Substring) throws -> [String: Any] {
             """
         let csv = try run(["columns"], stdin: payload)
         #expect(csv.status == 0, "\(csv.stderr)")
-        #expect(csv.stdout == """
-            activity,timestamp,timer_seconds,heart_rate,power,cadence,speed,distance,elevation,lat,lng,temperature
-            u,2024-01-01T10:00:00.000000Z,,100,,,,,,45.5,7.25,
-            u,2024-01-01T10:00:01.500000Z,1.5,,200,,,,,,,
-            u,2024-01-01T10:00:02.000000Z,2,120,0,,,,,,,
+        #expect(
+            csv.stdout == """
+                activity,timestamp,timer_seconds,heart_rate,power,cadence,speed,distance,elevation,lat,lng,temperature
+                u,2024-01-01T10:00:00.000000Z,,100,,,,,,45.5,7.25,
+                u,2024-01-01T10:00:01.500000Z,1.5,,200,,,,,,,
+                u,2024-01-01T10:00:02.000000Z,2,120,0,,,,,,,
 
-            """)
+                """)
         let ndjson = try run(["columns", "--format", "ndjson"], stdin: payload)
         let rows = ndjson.stdout.split(separator: "\n")
         #expect(rows.count == 3)
-        #expect(rows[1] == #"{"activity":"u","timestamp":"2024-01-01T10:00:01.500000Z","timer_seconds":1.5,"heart_rate":null,"power":200,"cadence":null,"speed":null,"distance":null,"elevation":null,"lat":null,"lng":null,"temperature":null}"#)
+        #expect(
+            rows[1]
+                == #"{"activity":"u","timestamp":"2024-01-01T10:00:01.500000Z","timer_seconds":1.5,"heart_rate":null,"power":200,"cadence":null,"speed":null,"distance":null,"elevation":null,"lat":null,"lng":null,"temperature":null}"#
+        )
     }
 
     @Test func temperatureIsAColumnAndThreeCSVFields() throws {
-        let payload = #"{"metadata":{"summary_id":"t"},"temperature_data":{"ambient_temperature_samples":["#
+        let payload =
+            #"{"metadata":{"summary_id":"t"},"temperature_data":{"ambient_temperature_samples":["#
             + #"{"timestamp":"2024-06-01T08:00:00Z","temperature_celsius":18.5},{"timestamp":"2024-06-01T08:00:04Z","temperature_celsius":19}]}}"#
         let columns = try run(["columns"], stdin: payload)
-        #expect(columns.stdout.split(separator: "\n").dropFirst().joined(separator: "\n") == """
-            t,2024-06-01T08:00:00.000000Z,,,,,,,,,,18.5
-            t,2024-06-01T08:00:04.000000Z,,,,,,,,,,19
-            """)
+        #expect(
+            columns.stdout.split(separator: "\n").dropFirst().joined(separator: "\n") == """
+                t,2024-06-01T08:00:00.000000Z,,,,,,,,,,18.5
+                t,2024-06-01T08:00:04.000000Z,,,,,,,,,,19
+                """)
         let csv = try run(["batch", "-q", "--format", "csv", "-"], stdin: payload)
         // Weights 4 s and the median interval 4 s: (18.5 + 19) / 2.
-        #expect(csv.stdout.split(separator: "\n").first?.hasSuffix(",avg_temperature_celsius,max_temperature_celsius,min_temperature_celsius") == true)
+        #expect(
+            csv.stdout.split(separator: "\n").first?.hasSuffix(
+                ",avg_temperature_celsius,max_temperature_celsius,min_temperature_celsius") == true)
         #expect(csv.stdout.split(separator: "\n").last?.hasSuffix(",18.75,19,18.5") == true)
     }
 
@@ -286,7 +304,9 @@ func json(_ line: Substring) throws -> [String: Any] {
         #expect(two.stderr == one.stderr && one.stderr.contains("_samples["), "\(one.stderr)")
         // More threads than cores: every worker's storing thread is a thread of its own.
         let batchOne = try run(["batch", "-q", "--jobs", "1", example, example, example, example])
-        let batchMany = try run(["batch", "-q", "--jobs", "4", "--parse-threads", "2", example, example, example, example])
+        let batchMany = try run([
+            "batch", "-q", "--jobs", "4", "--parse-threads", "2", example, example, example, example,
+        ])
         #expect(batchOne.status == 0 && batchMany.status == 0 && batchMany.stdout == batchOne.stdout)
         let three = try run(["summarize", "--parse-threads", "3", example])
         #expect(three.status == 64 && three.stderr.contains("--parse-threads must be 1 or 2, not 3"))
@@ -295,7 +315,10 @@ func json(_ line: Substring) throws -> [String: Any] {
     @Test func aLimitIsNamedByItsFlag() throws {
         let result = try run(["summarize", "--max-depth", "3"], stdin: #"{"metadata":{"a":{"b":{"c":1}}}}"#)
         #expect(result.status == 65)
-        #expect(result.stderr == "slipstream: <stdin>:1:24 (byte 23): nesting deeper than 3 levels (limit: --max-depth) (at $.metadata)\n")
+        #expect(
+            result.stderr
+                == "slipstream: <stdin>:1:24 (byte 23): nesting deeper than 3 levels (limit: --max-depth) (at $.metadata)\n"
+        )
     }
 
     @Test func aFITFileIsReadAsFIT() throws {
@@ -305,7 +328,10 @@ func json(_ line: Substring) throws -> [String: Any] {
         try Data(header).write(to: URL(fileURLWithPath: dir + "/ride.fit"))
         let result = try run(["summarize", dir + "/ride.fit"])
         #expect(result.status == 65)
-        #expect(result.stderr.hasSuffix("/ride.fit (byte 14): the file ends early: 34 bytes of the FIT file are missing (its records and CRC end at byte 48)\n"), "\(result.stderr)")
+        #expect(
+            result.stderr.hasSuffix(
+                "/ride.fit (byte 14): the file ends early: 34 bytes of the FIT file are missing (its records and CRC end at byte 48)\n"
+            ), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
@@ -317,15 +343,23 @@ func json(_ line: Substring) throws -> [String: Any] {
     }
 
     @Test func aTerraErrorResponseIsAnErrorWithItsMessage() throws {
-        let result = try run(["summarize"], stdin: #"{"status":"error","message":"User not found","type":"activity","user":null}"#)
+        let result = try run(
+            ["summarize"], stdin: #"{"status":"error","message":"User not found","type":"activity","user":null}"#)
         #expect(result.status == 65 && result.stdout.isEmpty)
-        #expect(result.stderr == "slipstream: <stdin>:1:1 (byte 0): Terra error response (status \"error\"): User not found (at $)\n")
+        #expect(
+            result.stderr
+                == "slipstream: <stdin>:1:1 (byte 0): Terra error response (status \"error\"): User not found (at $)\n")
     }
 
     @Test func aResponseWhoseDataWentToTheWebhookIsExplainedNotAnError() throws {
-        let result = try run(["summarize"], stdin: #"{"status":"success","type":"activity","message":"Data sent to webhook","reference":"7a1c"}"#)
+        let result = try run(
+            ["summarize"],
+            stdin: #"{"status":"success","type":"activity","message":"Data sent to webhook","reference":"7a1c"}"#)
         #expect(result.status == 0 && result.stdout.isEmpty)
-        #expect(result.stderr.contains("no activities in this response: Terra sends the data to the webhook (\"Data sent to webhook\", reference 7a1c)"))
+        #expect(
+            result.stderr.contains(
+                "no activities in this response: Terra sends the data to the webhook (\"Data sent to webhook\", reference 7a1c)"
+            ))
         let batch = try run(["batch", "-q", "-"], stdin: #"{"status":"success","type":"activity","reference":"7a1c"}"#)
         #expect(batch.status == 0 && batch.stdout.isEmpty)
         #expect(batch.stderr.contains("reference 7a1c"))
@@ -333,9 +367,13 @@ func json(_ line: Substring) throws -> [String: Any] {
 
     @Test func aNegativeNumberIsOutOfRangeNotMissing() throws {
         let seconds = try run(["generate", "--seconds", "-5"])
-        #expect(seconds.status == 64 && seconds.stderr.hasPrefix("Error: --seconds must be 0 or more, not -5\n"), "\(seconds.stderr)")
+        #expect(
+            seconds.status == 64 && seconds.stderr.hasPrefix("Error: --seconds must be 0 or more, not -5\n"),
+            "\(seconds.stderr)")
         let depth = try run(["summarize", "--max-depth", "-1"], stdin: "[]")
-        #expect(depth.status == 64 && depth.stderr.hasPrefix("Error: --max-depth must be 1 or more, not -1\n"), "\(depth.stderr)")
+        #expect(
+            depth.status == 64 && depth.stderr.hasPrefix("Error: --max-depth must be 1 or more, not -1\n"),
+            "\(depth.stderr)")
         let ftp = try run(["summarize", "--ftp", "-250"], stdin: "[]")
         #expect(ftp.status == 64 && ftp.stderr.hasPrefix("Error: --ftp must be above 0\n"), "\(ftp.stderr)")
     }
@@ -357,16 +395,22 @@ func json(_ line: Substring) throws -> [String: Any] {
     @Test func completionScriptsAreGenerated() throws {
         for shell in ["bash", "zsh", "fish"] {
             let script = try run(["--generate-completion-script", shell])
-            #expect(script.status == 0 && script.stdout.contains("summarize") && script.stdout.contains("max-depth"), "\(shell)")
+            #expect(
+                script.status == 0 && script.stdout.contains("summarize") && script.stdout.contains("max-depth"),
+                "\(shell)")
         }
     }
 
     @Test func anInputThatIsNoPayloadSaysWhatItLooksLike() throws {
         let dir = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]).write(to: URL(fileURLWithPath: dir + "/ride.png"))
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]).write(
+            to: URL(fileURLWithPath: dir + "/ride.png"))
         let result = try run(["summarize", dir + "/ride.png"])
         #expect(result.status == 65)
-        #expect(result.stderr.hasSuffix("/ride.png (byte 0): not Terra JSON or FIT: looks like a PNG image (first bytes 89 50 4E 47 0D 0A 1A 0A)\n"))
+        #expect(
+            result.stderr.hasSuffix(
+                "/ride.png (byte 0): not Terra JSON or FIT: looks like a PNG image (first bytes 89 50 4E 47 0D 0A 1A 0A)\n"
+            ))
     }
 }

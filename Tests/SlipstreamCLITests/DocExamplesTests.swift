@@ -22,7 +22,9 @@ struct DocExample: CustomStringConvertible {
 
 enum DocExamples {
     static let documents: [String] = {
-        let docs = (try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("docs").path)) ?? []
+        let docs =
+            (try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("docs").path))
+            ?? []
         return ["README.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
     }()
 
@@ -36,7 +38,8 @@ enum DocExamples {
                 inBlock.toggle()
                 open = false
             } else if inBlock && line.hasPrefix("$ ") {
-                examples.append(DocExample(document: document, line: index + 1, command: String(line.dropFirst(2)), expected: []))
+                examples.append(
+                    DocExample(document: document, line: index + 1, command: String(line.dropFirst(2)), expected: []))
                 open = true
             } else if open {
                 examples[examples.count - 1].expected.append(String(line))
@@ -109,7 +112,8 @@ enum DocExamples {
             let actual = DocExamples.lines(result.stdout) + DocExamples.lines(result.stderr)
             #expect(
                 DocExamples.matches(example.expected[...], ArraySlice(actual)),
-                "\(example)\nexpected:\n\(example.expected.joined(separator: "\n"))\nprinted:\n\(actual.joined(separator: "\n"))")
+                "\(example)\nexpected:\n\(example.expected.joined(separator: "\n"))\nprinted:\n\(actual.joined(separator: "\n"))"
+            )
         }
     }
 }

@@ -17,13 +17,16 @@ import Testing
         #expect((developer["webhook_signing_secret"] as? String)?.hasPrefix("whsec_") == true)
         let listed = try run(["developers", "list", "--database", db])
         #expect(listed.stdout.contains(#""dev_id":"\#(id)""#) && !listed.stdout.contains("api_key"))
-        let rotated = try json(try run(["developers", "rotate-key", id, "--database", db]).stdout.split(separator: "\n")[0])
+        let rotated = try json(
+            try run(["developers", "rotate-key", id, "--database", db]).stdout.split(separator: "\n")[0])
         #expect(rotated["api_key"] as? String != developer["api_key"] as? String)
         #expect(try run(["developers", "rotate-key", "nobody", "--database", db]).status == 64)
     }
 
     @Test func aWebhookURLThatCannotBeDeliveredToIsRefused() throws {
-        let result = try run(["developers", "create", "--name", "x", "--webhook-url", "ftp://example.com", "--database", database()])
+        let result = try run([
+            "developers", "create", "--name", "x", "--webhook-url", "ftp://example.com", "--database", database(),
+        ])
         #expect(result.status == 64)
         #expect(result.stderr.contains("'ftp://example.com' is not an http or https URL"))
     }
@@ -40,10 +43,12 @@ import Testing
 
     @Test func webhooksVerifySaysWhyASignatureIsRefused() throws {
         let body = #"{"type":"auth"}"#
-        let stale = try run(["webhooks", "verify", "--secret", "whsec_x", "--signature", "t=1700000000,v1=00"], stdin: body)
+        let stale = try run(
+            ["webhooks", "verify", "--secret", "whsec_x", "--signature", "t=1700000000,v1=00"], stdin: body)
         #expect(stale.status == 1)
         #expect(stale.stderr.hasPrefix("invalid: the terra-signature timestamp is "))
         let malformed = try run(["webhooks", "verify", "--secret", "whsec_x", "--signature", "v1=00"], stdin: body)
-        #expect(malformed.status == 1 && malformed.stderr == "invalid: the terra-signature header is not t=UNIX,v1=HEX\n")
+        #expect(
+            malformed.status == 1 && malformed.stderr == "invalid: the terra-signature header is not t=UNIX,v1=HEX\n")
     }
 }

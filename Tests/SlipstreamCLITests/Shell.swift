@@ -10,7 +10,9 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let binaryDirectory: String = {
     var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     for _ in 0..<4 {
-        if FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("slipstream").path) { return folder.path }
+        if FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("slipstream").path) {
+            return folder.path
+        }
         folder = folder.deletingLastPathComponent()
     }
     return packageRoot.appendingPathComponent(".build/debug").path
@@ -81,7 +83,9 @@ func shell(_ command: String, in directory: String) throws -> ShellResult {
     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
     // WIFEXITED / WEXITSTATUS, which Swift does not import: the low 7 bits are the signal, if any.
     let exitStatus = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-    return ShellResult(status: exitStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    return ShellResult(
+        status: exitStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 /// Everything from `fd` until its end; closes it.

@@ -13,7 +13,8 @@ import Testing
     }
 
     @Test func listsGoIntoTheirContainersAndMissingContainersAreCreated() {
-        let summary = #"{"metadata":{"summary_id":"a,{b}"},"heart_rate_data":{"summary":{"avg_hr_bpm":1,"hr_zone_data":[{"zone":0}]}},"power_data":{"avg_watts":2},"distance_data":{"summary":{"elevation":{}}},"slipstream":{"notes":["}"]}}"#
+        let summary =
+            #"{"metadata":{"summary_id":"a,{b}"},"heart_rate_data":{"summary":{"avg_hr_bpm":1,"hr_zone_data":[{"zone":0}]}},"power_data":{"avg_watts":2},"distance_data":{"summary":{"elevation":{}}},"slipstream":{"notes":["}"]}}"#
         let spliced = SampleSplicer.splice(
             summary: Array(summary.utf8), channels: [.heartRate, .power, .cadence, .distance, .elevation, .temperature])
         #expect(

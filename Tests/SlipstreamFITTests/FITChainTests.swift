@@ -9,7 +9,9 @@ import Testing
 @Suite struct FITChainTests {
     typealias F = FITEncoder.Field
     static let start = FITDecoderTests.start
-    static func decode(_ bytes: [UInt8], chunk: Int = .max) -> (records: [ActivityRecord], problems: [SlipstreamError], error: SlipstreamError?) {
+    static func decode(_ bytes: [UInt8], chunk: Int = .max) -> (
+        records: [ActivityRecord], problems: [SlipstreamError], error: SlipstreamError?
+    ) {
         FITDecoderTests.decode(bytes, chunk: chunk)
     }
 
@@ -26,7 +28,9 @@ import Testing
         for (a, b) in zip(first.records, last.records) {
             #expect(a.summary.samples == [1500, 1500, 1500, 1500, 1500, 1500, 1500, 1500])
             #expect(a.summary.samples == b.summary.samples && a.summary.heartRate.mean == b.summary.heartRate.mean)
-            #expect(a.summary.distanceMeters == b.summary.distanceMeters && a.summary.timerSeconds == b.summary.timerSeconds)
+            #expect(
+                a.summary.distanceMeters == b.summary.distanceMeters && a.summary.timerSeconds == b.summary.timerSeconds
+            )
             #expect(a.summary.elapsedSeconds == b.summary.elapsedSeconds && a.metadata == b.metadata)
             #expect(!a.summary.notes.contains { $0.contains("record") }, "\(a.summary.notes)")
         }
@@ -50,8 +54,10 @@ import Testing
         #expect(record.summary.elapsedSeconds == 5.5)
         #expect(record.metadata?.description.contains(#""end_time":"2024-05-04T05:30:05.500000Z""#) == true)
         // S + 7, 8, 9 lie past S + 6 (the end, to the whole second): kept, said.
-        #expect(record.summary.notes.contains(
-            "3 records after the session's end (start_time + total_elapsed_time) are kept in it (the device's totals leave them out)"))
+        #expect(
+            record.summary.notes.contains(
+                "3 records after the session's end (start_time + total_elapsed_time) are kept in it (the device's totals leave them out)"
+            ))
         // They weigh nothing: 100 ... 104 one second each, 105 half a second.
         #expect(record.summary.timerSeconds == 5.5)
         #expect(abs(record.summary.heartRate.mean! - (510 + 52.5) / 5.5) < 1e-9)
@@ -64,7 +70,8 @@ import Testing
         let plain = Self.decode(FITGenerator.ride(options))
         options.strapHeartRate = true
         let bytes = FITGenerator.ride(options)
-        let mainFile = 14 + Int(UInt32(bytes[4]) | UInt32(bytes[5]) << 8 | UInt32(bytes[6]) << 16 | UInt32(bytes[7]) << 24) + 2
+        let mainFile =
+            14 + Int(UInt32(bytes[4]) | UInt32(bytes[5]) << 8 | UInt32(bytes[6]) << 16 | UInt32(bytes[7]) << 24) + 2
         #expect(mainFile < bytes.count)
         for chunk in [5, Int.max] {
             let strapped = Self.decode(bytes, chunk: chunk)
@@ -75,12 +82,23 @@ import Testing
                 #expect(a.summary.heartRate.mean == b.summary.heartRate.mean)
             }
             let notes = try #require(strapped.records.first?.summary.notes)
-            #expect(notes.contains { $0.hasPrefix("file 2 of the chain (bytes \(mainFile)-") && $0.hasSuffix("and no record or session: merged") })
-            #expect(notes.contains { $0.hasSuffix("hr messages (heart rate a strap stored and sent afterwards) gave 1000 records their heart rate") })
+            #expect(
+                notes.contains {
+                    $0.hasPrefix("file 2 of the chain (bytes \(mainFile)-")
+                        && $0.hasSuffix("and no record or session: merged")
+                })
+            #expect(
+                notes.contains {
+                    $0.hasSuffix(
+                        "hr messages (heart rate a strap stored and sent afterwards) gave 1000 records their heart rate"
+                    )
+                })
         }
         // Without the chained files, the first ride has no heart rate at all.
         let alone = Self.decode(Array(bytes[..<mainFile]))
-        #expect(alone.records.first?.columns[.heartRate].count == 0 && alone.records.last?.columns[.heartRate].count == 1000)
+        #expect(
+            alone.records.first?.columns[.heartRate].count == 0 && alone.records.last?.columns[.heartRate].count == 1000
+        )
     }
 
     /// Records at S + 1, S + 2, S + 3 (the last with its own 99 bpm); an anchor beat at S + 0.5
@@ -123,7 +141,9 @@ import Testing
             let record = try #require(read.records.first)
             #expect(read.error == nil && read.records.count == 1)
             #expect(record.columns[.heartRate].values == [61, 64, 99], "chained: \(chained)")
-            #expect(record.summary.notes.contains("2 hr messages (heart rate a strap stored and sent afterwards) gave 2 records their heart rate"))
+            #expect(
+                record.summary.notes.contains(
+                    "2 hr messages (heart rate a strap stored and sent afterwards) gave 2 records their heart rate"))
         }
     }
 
@@ -134,8 +154,10 @@ import Testing
         let ride = FITDecoderTests.ride()
         let read = Self.decode(ride + settings.bytes)
         #expect(read.error == nil && read.problems.isEmpty && read.records.count == 1)
-        #expect(read.records.first?.summary.notes.contains(
-            "file 2 of the chain (bytes \(ride.count)-\(ride.count + settings.bytes.count)) is a FIT settings file: passed over") == true)
+        #expect(
+            read.records.first?.summary.notes.contains(
+                "file 2 of the chain (bytes \(ride.count)-\(ride.count + settings.bytes.count)) is a FIT settings file: passed over"
+            ) == true)
         // Alone, it is still no activity.
         #expect(Self.decode(settings.bytes).error?.message == "a FIT settings file, not an activity")
     }
@@ -144,15 +166,37 @@ import Testing
         // A 25 m pool: swum 30 s (15 strokes, 30/min, 0.833 m/s), 30 s of rest, swum 20 s (12
         // strokes, 36/min, 1.25 m/s); records carry heart rate only (as a FR945's).
         var fit = FITDecoderTests.eventsAndRecords(F(3, 0x02))
-        fit.define(local: 3, global: 101, fields: [F(253, 0x86), F(2, 0x86), F(4, 0x86), F(5, 0x84), F(6, 0x84), F(9, 0x02), F(12, 0x00)])
-        fit.define(local: 4, global: 18, fields: [F(253, 0x86), F(2, 0x86), F(7, 0x86), F(44, 0x84), F(5, 0x00), F(6, 0x00)])
+        fit.define(
+            local: 3, global: 101,
+            fields: [F(253, 0x86), F(2, 0x86), F(4, 0x86), F(5, 0x84), F(6, 0x84), F(9, 0x02), F(12, 0x00)])
+        fit.define(
+            local: 4, global: 18, fields: [F(253, 0x86), F(2, 0x86), F(7, 0x86), F(44, 0x84), F(5, 0x00), F(6, 0x00)])
         fit.data(local: 1, [.integer(Self.start), .integer(0), .integer(0)])
-        for offset in stride(from: 0, through: 80, by: 10) { fit.data(local: 2, [.integer(Self.start + Int64(offset)), .integer(120)]) }
-        fit.data(local: 3, [.integer(Self.start + 30), .integer(Self.start), .integer(30_000), .integer(15), .integer(833), .integer(30), .integer(1)])
-        fit.data(local: 3, [.integer(Self.start + 60), .integer(Self.start + 30), .integer(30_000), nil, nil, nil, .integer(0)])
-        fit.data(local: 3, [.integer(Self.start + 80), .integer(Self.start + 60), .integer(20_000), .integer(12), .integer(1250), .integer(36), .integer(1)])
+        for offset in stride(from: 0, through: 80, by: 10) {
+            fit.data(local: 2, [.integer(Self.start + Int64(offset)), .integer(120)])
+        }
+        fit.data(
+            local: 3,
+            [
+                .integer(Self.start + 30), .integer(Self.start), .integer(30_000), .integer(15), .integer(833),
+                .integer(30), .integer(1),
+            ])
+        fit.data(
+            local: 3,
+            [.integer(Self.start + 60), .integer(Self.start + 30), .integer(30_000), nil, nil, nil, .integer(0)])
+        fit.data(
+            local: 3,
+            [
+                .integer(Self.start + 80), .integer(Self.start + 60), .integer(20_000), .integer(12), .integer(1250),
+                .integer(36), .integer(1),
+            ])
         fit.data(local: 1, [.integer(Self.start + 80), .integer(0), .integer(4)])
-        fit.data(local: 4, [.integer(Self.start + 80), .integer(Self.start), .integer(80_000), .integer(2500), .integer(5), .integer(17)])
+        fit.data(
+            local: 4,
+            [
+                .integer(Self.start + 80), .integer(Self.start), .integer(80_000), .integer(2500), .integer(5),
+                .integer(17),
+            ])
         let record = try #require(Self.decode(fit.bytes).records.first)
         // 0 m at the start, 25 m after each swum length.
         #expect(record.columns[.distance].values == [0, 25, 25, 50])
@@ -160,7 +204,9 @@ import Testing
         // Stroke rate 30 for 30 s, the rest at the wall 0 (left out), 36 for the last 20 s (to the end): 32.4.
         #expect(record.columns[.cadence].values == [30, 0, 36])
         #expect(abs(record.summary.cadence.mean! - (30 * 30 + 36 * 20) / 50.0) < 1e-9)
-        #expect(record.summary.notes.contains("a pool swim: stroke rate, speed, distance from its 3 lengths, which its records do not carry"))
+        #expect(
+            record.summary.notes.contains(
+                "a pool swim: stroke rate, speed, distance from its 3 lengths, which its records do not carry"))
     }
 
     @Test func aProvidersTotalThatItsOwnSamplesContradictIsSaid() throws {
@@ -172,9 +218,10 @@ import Testing
         let notes = Summarizer.contradictions(
             provider: [(.avgHeartRate, 0), (.maxWatts, 62_854), (.distance, 400), (.maxHeartRate, 0)], summary: summary,
             columns: ActivityColumns())
-        #expect(notes == [
-            "slipstream.provider's heart_rate_data.summary.avg_hr_bpm (0) is 0 while the samples give 141.5: a provider that writes 0 for no value; the samples' value stands",
-            "slipstream.provider's power_data.max_watts (62854) is beyond anything the samples give (455 at the most): the samples' value stands",
-        ])
+        #expect(
+            notes == [
+                "slipstream.provider's heart_rate_data.summary.avg_hr_bpm (0) is 0 while the samples give 141.5: a provider that writes 0 for no value; the samples' value stands",
+                "slipstream.provider's power_data.max_watts (62854) is beyond anything the samples give (455 at the most): the samples' value stands",
+            ])
     }
 }

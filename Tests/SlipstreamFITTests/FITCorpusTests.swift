@@ -1,12 +1,12 @@
 import Foundation
-import Testing
-
 import Slipstream
+import Testing
 
 /// Real FIT recordings (Fixtures/fit, MIT, from python-fitparse's test files): what the decoder reads
 /// must be what fitdecode 0.11.0, an independent reading of the protocol, finds in them.
 @Suite struct FITCorpusTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/fit")
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/fit")
 
     struct Read {
         var records: [ActivityRecord] = []
@@ -58,15 +58,21 @@ import Slipstream
 
     @Test func developerDataWithoutAnApplicationID() throws {
         // fitdecode: 132 records, 115 with power, 131 with speed, distance and position; last distance 956.03 m.
-        let record = try #require(try Self.read("elemnt-bolt-no-application-id-inside-developer-data-id.fit").records.first)
-        #expect(record.columns[.power].count == 115 && record.columns[.speed].count == 131 && record.columns[.position].count == 131)
+        let record = try #require(
+            try Self.read("elemnt-bolt-no-application-id-inside-developer-data-id.fit").records.first)
+        #expect(
+            record.columns[.power].count == 115 && record.columns[.speed].count == 131
+                && record.columns[.position].count == 131)
         #expect(record.summary.distanceMeters == 956.03)
     }
 
     @Test func damagedFilesKeepWhatCameBeforeTheDamage() throws {
         let eof = try Self.read("activity-unexpected-eof.fit")
         #expect(eof.records.count == 1)
-        #expect(eof.error?.description == "\(Self.folder.path)/activity-unexpected-eof.fit (byte 768): the file ends early: 3 bytes of the FIT file are missing (its records and CRC end at byte 771)")
+        #expect(
+            eof.error?.description
+                == "\(Self.folder.path)/activity-unexpected-eof.fit (byte 768): the file ends early: 3 bytes of the FIT file are missing (its records and CRC end at byte 771)"
+        )
         let header = try Self.read("activity-settings-corruptheader.fit")
         #expect(header.records.count == 1 && header.error?.byteOffset == 771)
         let strava = try Self.read("strava-android-app-201.10-b1218918.fit")
@@ -78,7 +84,10 @@ import Slipstream
         // The second file's records were read whole: kept, and its CRC reported.
         let strict = try Self.read("activity-activity-filecrc.fit")
         #expect(strict.records.count == 2 && strict.error?.byteOffset == 1540)
-        #expect(strict.error?.message == "file CRC 0xB1D5 does not match its content's 0xA1D5 (the check can be turned off to read it anyway)")
+        #expect(
+            strict.error?.message
+                == "file CRC 0xB1D5 does not match its content's 0xA1D5 (the check can be turned off to read it anyway)"
+        )
         let lenient = try Self.read("activity-activity-filecrc.fit", checksCRC: false)
         #expect(lenient.error == nil && lenient.records.count == 2)
     }
@@ -87,14 +96,19 @@ import Slipstream
         #expect(try Self.read("Settings.fit").error?.message == "a FIT settings file, not an activity")
         let untimed = try Self.read("DeveloperData.fit")
         #expect(untimed.records.isEmpty && untimed.error == nil)
-        #expect(untimed.problems.map(\.message) == ["no activity: 3 record messages without a timestamp were left out: nothing places them in time"])
+        #expect(
+            untimed.problems.map(\.message) == [
+                "no activity: 3 record messages without a timestamp were left out: nothing places them in time"
+            ])
     }
 }
 
 /// A FIT activity's type and start offset, as later stages take them, are what its metadata says.
 @Suite struct FITMetadataTests {
     @Test func typeAndOffsetAgreeWithTheWrittenMetadata() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: FITCorpusTests.folder.path).filter { $0.hasSuffix(".fit") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: FITCorpusTests.folder.path).filter {
+            $0.hasSuffix(".fit")
+        }.sorted()
         var activities = 0
         for name in names {
             for record in try FITCorpusTests.read(name, checksCRC: false).records {
@@ -102,7 +116,9 @@ import Slipstream
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(metadata)) as? [String: Any])
                 #expect(record.activityType == object["type"] as? Int, "\(name)")
                 let start = try #require(object["start_time"] as? String)
-                #expect(record.startOffsetSeconds == Array(start.utf8).withUnsafeBytes { Timestamp.writtenOffsetSeconds($0) }, "\(name)")
+                #expect(
+                    record.startOffsetSeconds
+                        == Array(start.utf8).withUnsafeBytes { Timestamp.writtenOffsetSeconds($0) }, "\(name)")
                 activities += 1
             }
         }

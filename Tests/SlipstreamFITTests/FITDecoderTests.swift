@@ -1,10 +1,10 @@
 import Foundation
+import SlipstreamOutput
 import Testing
 
 @testable import Slipstream
 @testable import SlipstreamCore
 @testable import SlipstreamFIT
-import SlipstreamOutput
 @testable import SlipstreamFixtures
 
 /// The FIT decoder on files our encoder writes, so that every byte is known, and on hostile ones.
@@ -17,18 +17,23 @@ import SlipstreamOutput
     /// distance 5, 105, 205 m), a timer stop, a session with the device's totals, an activity at +02:00.
     static func ride(bigEndian: Bool = false, compressed: Bool = false, serial: Int64 = 4242) -> [UInt8] {
         var fit = FITEncoder()
-        fit.define(local: 0, global: 0, fields: [F(0, 0x00), F(1, 0x84), F(2, 0x84), F(3, 0x8C), F(4, 0x86)], bigEndian: bigEndian)
+        fit.define(
+            local: 0, global: 0, fields: [F(0, 0x00), F(1, 0x84), F(2, 0x84), F(3, 0x8C), F(4, 0x86)],
+            bigEndian: bigEndian)
         fit.data(local: 0, [.integer(4), .integer(255), .integer(7), .integer(serial), .integer(start)])
         fit.define(local: 2, global: 21, fields: [F(253, 0x86), F(0, 0x00), F(1, 0x00)], bigEndian: bigEndian)
         fit.data(local: 2, [.integer(start), .integer(0), .integer(0)])
         if compressed {
             fit.define(local: 1, global: 20, fields: [F(3, 0x02), F(7, 0x84), F(5, 0x86)], bigEndian: bigEndian)
         } else {
-            fit.define(local: 1, global: 20, fields: [F(253, 0x86), F(3, 0x02), F(7, 0x84), F(5, 0x86)], bigEndian: bigEndian)
+            fit.define(
+                local: 1, global: 20, fields: [F(253, 0x86), F(3, 0x02), F(7, 0x84), F(5, 0x86)], bigEndian: bigEndian)
         }
         for (i, (bpm, watts)) in [(100, 200), (110, 0), (120, 300)].enumerated() {
             let time = start + Int64(i * 10)
-            let values: [FITEncoder.Value?] = [.integer(Int64(bpm)), .integer(Int64(watts)), .integer(Int64(500 + i * 10_000))]
+            let values: [FITEncoder.Value?] = [
+                .integer(Int64(bpm)), .integer(Int64(watts)), .integer(Int64(500 + i * 10_000)),
+            ]
             if compressed {
                 fit.compressedData(local: 1, timestamp: UInt32(time), values)
             } else {
@@ -36,22 +41,31 @@ import SlipstreamOutput
             }
         }
         fit.data(local: 2, [.integer(start + 20), .integer(0), .integer(1)])
-        fit.define(local: 3, global: 18, fields: [
-            F(253, 0x86), F(2, 0x86), F(7, 0x86), F(8, 0x86), F(9, 0x86), F(5, 0x00), F(16, 0x02), F(20, 0x84),
-        ], bigEndian: bigEndian)
-        fit.data(local: 3, [
-            .integer(start + 20), .integer(start), .integer(20_000), .integer(20_000), .integer(20_500), .integer(2), .integer(110),
-            .integer(167),
-        ])
+        fit.define(
+            local: 3, global: 18,
+            fields: [
+                F(253, 0x86), F(2, 0x86), F(7, 0x86), F(8, 0x86), F(9, 0x86), F(5, 0x00), F(16, 0x02), F(20, 0x84),
+            ], bigEndian: bigEndian)
+        fit.data(
+            local: 3,
+            [
+                .integer(start + 20), .integer(start), .integer(20_000), .integer(20_000), .integer(20_500),
+                .integer(2), .integer(110),
+                .integer(167),
+            ])
         fit.define(local: 4, global: 34, fields: [F(253, 0x86), F(5, 0x86)], bigEndian: bigEndian)
         fit.data(local: 4, [.integer(start + 20), .integer(start + 20 + 7200)])
         return fit.bytes
     }
 
-    static func decode(_ bytes: [UInt8], chunk: Int = .max, checksCRC: Bool = true) -> (records: [ActivityRecord], problems: [SlipstreamError], error: SlipstreamError?) {
+    static func decode(_ bytes: [UInt8], chunk: Int = .max, checksCRC: Bool = true) -> (
+        records: [ActivityRecord], problems: [SlipstreamError], error: SlipstreamError?
+    ) {
         var records: [ActivityRecord] = []
         var problems: [SlipstreamError] = []
-        let stream = ActivityStream(source: "ride.fit", checksFITCRC: checksCRC, problem: { problems.append($0) }) { records.append($0) }
+        let stream = ActivityStream(source: "ride.fit", checksFITCRC: checksCRC, problem: { problems.append($0) }) {
+            records.append($0)
+        }
         do {
             for start in stride(from: 0, to: bytes.count, by: min(chunk, bytes.count)) {
                 try bytes[start..<min(start + chunk, bytes.count)].withUnsafeBytes { try stream.feed($0) }
@@ -77,7 +91,10 @@ import SlipstreamOutput
         #expect(record.summary.timerSeconds == 20)
         #expect(record.summary.heartRate.mean == 105)
         #expect(record.summaryID == "fit-4242-1714800600-0")
-        #expect(record.metadata?.description == #"{"summary_id":"fit-4242-1714800600-0","type":1,"upload_type":1,"start_time":"2024-05-04T07:30:00.000000+02:00","end_time":"2024-05-04T07:30:20.000000+02:00"}"#)
+        #expect(
+            record.metadata?.description
+                == #"{"summary_id":"fit-4242-1714800600-0","type":1,"upload_type":1,"start_time":"2024-05-04T07:30:00.000000+02:00","end_time":"2024-05-04T07:30:20.000000+02:00"}"#
+        )
         let provider = Dictionary(uniqueKeysWithValues: record.providerValues.map { ($0.field, $0.value.description) })
         #expect(provider[.avgHeartRate] == "110" && provider[.avgWatts] == "167" && provider[.distance] == "205")
         #expect(provider[.activitySeconds] == "20")
@@ -97,7 +114,9 @@ import SlipstreamOutput
 
     @Test func bigEndianAndCompressedTimestampsReadTheSame() throws {
         let plain = try #require(Self.decode(Self.ride()).records.first)
-        for bytes in [Self.ride(bigEndian: true), Self.ride(compressed: true), Self.ride(bigEndian: true, compressed: true)] {
+        for bytes in [
+            Self.ride(bigEndian: true), Self.ride(compressed: true), Self.ride(bigEndian: true, compressed: true),
+        ] {
             let other = try #require(Self.decode(bytes).records.first)
             #expect(other.columns[.heartRate].times == plain.columns[.heartRate].times)
             #expect(other.columns[.power].values == plain.columns[.power].values)
@@ -114,7 +133,9 @@ import SlipstreamOutput
         fit.define(local: 0, global: 20, fields: [F(253, 0x86), F(3, 0x02)])
         fit.data(local: 0, [.integer(base), .integer(90)])
         fit.define(local: 1, global: 20, fields: [F(3, 0x02)])
-        for step in [1, 4, 7] { fit.compressedData(local: 1, timestamp: UInt32(base + Int64(step)), [.integer(100 + Int64(step))]) }
+        for step in [1, 4, 7] {
+            fit.compressedData(local: 1, timestamp: UInt32(base + Int64(step)), [.integer(100 + Int64(step))])
+        }
         let record = try #require(Self.decode(fit.bytes).records.first)
         let seconds = record.columns[.heartRate].times.map { ($0 / 1_000_000) - (base + 631_065_600) }
         #expect(seconds == [0, 1, 4, 7])
@@ -140,12 +161,15 @@ import SlipstreamOutput
         fit.define(local: 0, global: 0, fields: [F(0, 0x00)])
         fit.data(local: 0, [.integer(4)])
         // field_description: developer field 0 of index 0 is power (record field 7), uint16.
-        fit.define(local: 1, global: 206, fields: [F(0, 0x02), F(1, 0x02), F(2, 0x02), F(3, 0x07, size: 8), F(14, 0x84), F(15, 0x02)])
+        fit.define(
+            local: 1, global: 206,
+            fields: [F(0, 0x02), F(1, 0x02), F(2, 0x02), F(3, 0x07, size: 8), F(14, 0x84), F(15, 0x02)])
         fit.data(local: 1, [.integer(0), .integer(0), .integer(0x84), .string("watts"), .integer(20), .integer(7)])
         // A record with a described developer field (power) and an unknown one (1 byte) after it.
         fit.raw([0x60, 0, 0, 20, 0, 2, 253, 4, 0x86, 3, 1, 0x02, 2, 0, 2, 0, 1, 1, 0])
         var data: [UInt8] = [0x00]
-        data += FITEncoder.littleEndian(UInt64(Self.start), size: 4) + [140] + FITEncoder.littleEndian(321, size: 2) + [7]
+        data +=
+            FITEncoder.littleEndian(UInt64(Self.start), size: 4) + [140] + FITEncoder.littleEndian(321, size: 2) + [7]
         fit.raw(data)
         let record = try #require(Self.decode(fit.bytes).records.first)
         #expect(record.columns[.heartRate].values == [140])
@@ -209,7 +233,9 @@ import SlipstreamOutput
             fit.data(local: 2, [.integer(Self.start + offset), .integer(centimeters)])
         }
         for (offset, active) in [(0, 1), (30, 0), (60, 1)] as [(Int64, Int64)] {
-            fit.data(local: 3, [.integer(Self.start + offset + 30), .integer(Self.start + offset), .integer(30_000), .integer(active)])
+            fit.data(
+                local: 3,
+                [.integer(Self.start + offset + 30), .integer(Self.start + offset), .integer(30_000), .integer(active)])
         }
         fit.data(local: 1, [.integer(Self.start + 90), .integer(0), .integer(4)])
         let record = try #require(Self.decode(fit.bytes).records.first)
@@ -222,7 +248,9 @@ import SlipstreamOutput
         let writer = TerraPayloadWriter(output: { json += $0 }, problem: { _ in })
         try writer.activity(record)
         try writer.payloadEnded(user: nil)
-        #expect(String(decoding: json, as: UTF8.self).contains(#""slipstream":{"timer_end_seconds":90,"moving_seconds":60}"#))
+        #expect(
+            String(decoding: json, as: UTF8.self).contains(
+                #""slipstream":{"timer_end_seconds":90,"moving_seconds":60}"#))
         let again = try #require(Self.decode(json).records.first)
         #expect(again.summary.movingSeconds == 60 && again.summary.averageSpeed == 50.0 / 60)
     }
@@ -234,7 +262,8 @@ import SlipstreamOutput
         for cut in 1..<bytes.count {
             let (records, _, error) = Self.decode(Array(bytes.prefix(cut)), chunk: 7)
             // Before ".FIT" (byte 8) nothing says FIT: then the JSON parser rejects the first byte.
-            #expect(error?.kind == (cut > 8 ? .malformedFIT : .malformedJSON), "cut \(cut): \(String(describing: error))")
+            #expect(
+                error?.kind == (cut > 8 ? .malformedFIT : .malformedJSON), "cut \(cut): \(String(describing: error))")
             #expect((error?.byteOffset ?? .max) <= cut, "cut \(cut)")
             // What was decoded before the cut is kept: the records, as an activity without its session.
             if cut > 120 { #expect(records.count == 1, "cut \(cut)") }
@@ -273,10 +302,11 @@ import SlipstreamOutput
         fit.data(local: 0, [.integer(Self.start + 1), .integer(121)])
         let read = Self.decode(fit.bytes)
         #expect(read.records.isEmpty && read.error == nil)
-        #expect(read.problems.map(\.message) == [
-            "no activity: the FIT file holds 2 hr messages and no session or record: heart rate a strap stored while it could not "
-                + "send (as in a swim), sent afterwards, without the activity it belongs to"
-        ])
+        #expect(
+            read.problems.map(\.message) == [
+                "no activity: the FIT file holds 2 hr messages and no session or record: heart rate a strap stored while it could not "
+                    + "send (as in a swim), sent afterwards, without the activity it belongs to"
+            ])
     }
 
     @Test func aWrongFileCRCIsReportedAndCanBeIgnored() throws {
@@ -303,7 +333,9 @@ import SlipstreamOutput
         undefined.data(local: 0, [.integer(4)])
         undefined.raw([0x05, 1, 2, 3])  // data of local type 5, never defined
         let a = Self.decode(undefined.bytes)
-        #expect(a.error?.message == "a data message of local type 5, which no definition has defined" && a.error?.byteOffset == 14 + 9 + 2)
+        #expect(
+            a.error?.message == "a data message of local type 5, which no definition has defined"
+                && a.error?.byteOffset == 14 + 9 + 2)
 
         var zero = FITEncoder()
         zero.raw([0x40, 0, 0, 0, 0, 1, 3, 0, 0x02])  // field 3 of size 0
@@ -311,12 +343,16 @@ import SlipstreamOutput
 
         var overrun = FITEncoder()
         overrun.raw([0x40, 0, 0, 20, 0, 200])  // announces 200 fields, the file ends first
-        #expect(Self.decode(overrun.bytes).error?.message.hasPrefix("a definition of local type 0 overruns the file's records") == true)
+        #expect(
+            Self.decode(overrun.bytes).error?.message.hasPrefix(
+                "a definition of local type 0 overruns the file's records") == true)
 
         let garbage = Self.ride() + Array("trailing".utf8)
         let g = Self.decode(garbage)
         #expect(g.records.count == 1)
-        #expect(g.error?.message.hasSuffix("bytes after the end of the FIT file are not a FIT file (a header size of 116)") == true)
+        #expect(
+            g.error?.message.hasSuffix("bytes after the end of the FIT file are not a FIT file (a header size of 116)")
+                == true)
     }
 
     @Test func aFITFileThatIsNoActivitySaysWhatItIs() {

@@ -1,6 +1,5 @@
-import Testing
-
 import Slipstream
+import Testing
 
 /// The format of an input is told from its first bytes; anything but JSON gets a clear error.
 @Suite struct InputFormatTests {
@@ -49,7 +48,8 @@ import Slipstream
         } throws: { error in
             let error = error as? SlipstreamError
             return error?.kind == .malformedFIT
-                && error?.description == "ride.fit (byte 14): a data message of local type 0, which no definition has defined"
+                && error?.description
+                    == "ride.fit (byte 14): a data message of local type 0, which no definition has defined"
         }
     }
 }

@@ -2,8 +2,8 @@ import Testing
 
 @testable import Slipstream
 @testable import SlipstreamCore
-@testable import SlipstreamStream
 @testable import SlipstreamFixtures
+@testable import SlipstreamStream
 
 /// Broken and hostile input: every case ends in one located error of the expected kind (exit 65),
 /// never a crash, and keeps the activities that closed before it.
@@ -41,8 +41,12 @@ import Testing
             Case("raw form feed between tokens", "[\u{0C}]", at: 1),
             Case("raw form feed before a key", "{\"metadata\":{\u{0C}\"name\":1}}", at: 13),
             Case("raw form feed in a string", "{\"metadata\":{\"name\":\"a\u{0C}b\"}}", at: 22),
-            Case("invalid UTF-8 0xFF", Array(#"{"metadata":{"name":""#.utf8) + [0xFF, 0xFE] + Array(#""}}"#.utf8), at: 22),
-            Case("truncated UTF-8 sequence", Array(#"{"metadata":{"name":""#.utf8) + [0xE2, 0x82] + Array(#""}}"#.utf8), at: 24),
+            Case(
+                "invalid UTF-8 0xFF", Array(#"{"metadata":{"name":""#.utf8) + [0xFF, 0xFE] + Array(#""}}"#.utf8), at: 22
+            ),
+            Case(
+                "truncated UTF-8 sequence", Array(#"{"metadata":{"name":""#.utf8) + [0xE2, 0x82] + Array(#""}}"#.utf8),
+                at: 24),
             Case("leading zero", m + "01}}", at: 18),
             Case("double zero", m + "00}}", at: 18),
             Case("negative leading zero", m + "-01}}", at: 19),
@@ -96,17 +100,22 @@ import Testing
     }()
 
     /// A small envelope cut after every byte: each prefix is incomplete JSON, reported at its end.
-    static let envelope = #"{"type":"activity","user":{"user_id":"u"},"data":[{"metadata":{"summary_id":"a"},"heart_rate_data":{"detailed":{"hr_samples":[{"timestamp":"2024-01-01T10:00:00Z","bpm":120}]}}}]}"#
+    static let envelope =
+        #"{"type":"activity","user":{"user_id":"u"},"data":[{"metadata":{"summary_id":"a"},"heart_rate_data":{"detailed":{"hr_samples":[{"timestamp":"2024-01-01T10:00:00Z","bpm":120}]}}}]}"#
     static let truncations: [Case] = (1..<envelope.utf8.count).map { length in
         Case("cut after \(length) bytes", Array(envelope.utf8.prefix(length)), at: length)
     }
 
-    static func read(_ bytes: [UInt8], limits: ReadLimits = ReadLimits(), chunkSize: Int = ActivityReader.chunkSize) -> (records: [ActivityRecord], problems: [SlipstreamError], error: SlipstreamError?) {
+    static func read(_ bytes: [UInt8], limits: ReadLimits = ReadLimits(), chunkSize: Int = ActivityReader.chunkSize)
+        -> (records: [ActivityRecord], problems: [SlipstreamError], error: SlipstreamError?)
+    {
         var source = MemorySource(bytes, name: "case")
         var records: [ActivityRecord] = []
         var problems: [SlipstreamError] = []
         do {
-            try ActivityReader(chunkSize: chunkSize, limits: limits).forEachActivity(in: &source, problem: { problems.append($0) }) { records.append($0) }
+            try ActivityReader(chunkSize: chunkSize, limits: limits).forEachActivity(
+                in: &source, problem: { problems.append($0) }
+            ) { records.append($0) }
             return (records, problems, nil)
         } catch {
             return (records, problems, error)
@@ -133,7 +142,9 @@ import Testing
         for chunk in [1, 5, 64] {
             let (records, _, error) = Self.read(bytes, chunkSize: chunk)
             #expect(records.map(\.summaryID) == ["kept"])
-            #expect(error?.byteOffset == first.utf8.count + 1 && error?.line == 2 && error?.column == 1, "\(String(describing: error))")
+            #expect(
+                error?.byteOffset == first.utf8.count + 1 && error?.line == 2 && error?.column == 1,
+                "\(String(describing: error))")
         }
     }
 
@@ -245,7 +256,13 @@ import Testing
         var escaped = false
         for (i, byte) in bytes.enumerated() {
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {
@@ -262,7 +279,9 @@ import Testing
 
     @Test func aPayloadCutAnywhereKeepsExactlyTheActivitiesThatClosedBeforeTheCut() throws {
         var bytes: [UInt8] = []
-        _ = try PayloadGenerator.generate(GeneratorOptions(seconds: 40, activities: 3, seed: 7)) { bytes.append(contentsOf: $0) }
+        _ = try PayloadGenerator.generate(GeneratorOptions(seconds: 40, activities: 3, seed: 7)) {
+            bytes.append(contentsOf: $0)
+        }
         let ends = Self.activityEnds(bytes)
         try #require(ends.count == 3)
         let last = bytes.lastIndex(of: UInt8(ascii: "}"))!

@@ -17,7 +17,8 @@ final class DecodedTranscript: DecodedActivitySink {
             let longitudes = column.secondValues.map(\.bitPattern)
             lines.append(
                 "  \(index): times \(column.times) values \(values) timers \(timers) longitudes \(longitudes) dropped \(column.dropped) "
-                    + "out of range \(column.outOfRange) unsorted \(column.unsorted) missing timers \(column.missingTimers)")
+                    + "out of range \(column.outOfRange) unsorted \(column.unsorted) missing timers \(column.missingTimers)"
+            )
         }
     }
     func userRead(userID: String?, providerName: String?) throws { lines.append("user \(userID ?? "-")") }
@@ -31,7 +32,8 @@ final class DecodedTranscript: DecodedActivitySink {
     /// Decodes `bytes` in chunks of `chunk` bytes.
     static func read(_ bytes: [UInt8], chunk: Int, limits: ReadLimits, inC: Bool, threads: Int = 1) -> [String] {
         let transcript = DecodedTranscript()
-        let decoder = TerraJSONDecoder(sink: transcript, source: "case", limits: limits, readsSamplesInC: inC, parseThreads: threads)
+        let decoder = TerraJSONDecoder(
+            sink: transcript, source: "case", limits: limits, readsSamplesInC: inC, parseThreads: threads)
         do {
             var start = 0
             while start < bytes.count {
@@ -68,7 +70,8 @@ struct HostileSampleLists {
             "\(next(400))", "\(next(400)).\(next(100))", "-\(next(9))", "1e999", "null", "true", "\"97\"", "{}", "[]",
             "{\"a\":[1,{\"b\":2}]}", "[[[]]]", "0", "1.5e2", "12345678901234567890",
             // Around the C fast path's edges: 17 and 18 bytes, 2^53 and past it, -0, many decimals.
-            "-0", "0.1", "1234567890123456.5", "12345678901234567.5", "9007199254740992", "9007199254740993", "1.7976931348623157",
+            "-0", "0.1", "1234567890123456.5", "12345678901234567.5", "9007199254740992", "9007199254740993",
+            "1.7976931348623157",
             "-0.000000000000001", "123.45600", "0.30000000000000004",
         ])
     }
@@ -76,7 +79,8 @@ struct HostileSampleLists {
     mutating func time(_ second: Int) -> String {
         if next(3) == 0 { return "\"" + oddTime() + "\"" }
         return pick([
-            "\"2024-05-04T07:30:\(String(format2: second % 60))+02:00\"", "\"2024-05-04T07:30:\(String(format2: second % 60)).25Z\"",
+            "\"2024-05-04T07:30:\(String(format2: second % 60))+02:00\"",
+            "\"2024-05-04T07:30:\(String(format2: second % 60)).25Z\"",
             "\"2024-05-04T07:30:\(String(format2: second % 60))\"", "\"not a time\"", "17", "null", "{\"t\":1}",
         ])
     }
@@ -84,17 +88,23 @@ struct HostileSampleLists {
     /// Every form Timestamp.parse takes or refuses near the edges: fractions of 1 to 10 digits,
     /// offsets of each shape and out of range, impossible dates, leap days, the 60th second.
     mutating func oddTime() -> String {
-        let dates = ["2024-02-29", "2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "0000-01-01", "1969-12-31", "2100-02-28", "9999-12-31", "2024-1-01"]
+        let dates = [
+            "2024-02-29", "2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "0000-01-01", "1969-12-31",
+            "2100-02-28", "9999-12-31", "2024-1-01",
+        ]
         let clock = ["T07:30:", " 07:30:", "t23:59:", "T24:00:", "T07:60:", "T7:30:0"]
         let seconds = ["00", "59", "60", "61", "5", "0x"]
         let fractions = ["", ".1", ".12", ".123456", ".1234567", ".123456789", ".1234567890", ",5", ".", ".x"]
-        let offsets = ["", "Z", "z", "+02:00", "-02:00", "+0530", "+05", "-23:59", "+24:00", "+02:60", "+2:00", "Zx", "+02:0", " "]
+        let offsets = [
+            "", "Z", "z", "+02:00", "-02:00", "+0530", "+05", "-23:59", "+24:00", "+02:60", "+2:00", "Zx", "+02:0", " ",
+        ]
         return pick(dates) + pick(clock) + pick(seconds) + pick(fractions) + pick(offsets)
     }
 
     mutating func coordinates() -> String {
         pick([
-            "[45.1,7.6]", "[45.1]", "[45.1,7.6,300]", "[[45.1],7.6]", "\"45,7\"", "null", "{\"lat\":1}", "[null,7.6]", "[91,7]",
+            "[45.1,7.6]", "[45.1]", "[45.1,7.6,300]", "[[45.1],7.6]", "\"45,7\"", "null", "{\"lat\":1}", "[null,7.6]",
+            "[91,7]",
             "[45, 181]", "[]",
         ])
     }
@@ -109,7 +119,10 @@ struct HostileSampleLists {
         let normal = next(3) > 0
         let theValue = { (g: inout HostileSampleLists) in coordinate ? g.coordinates() : g.value() }
         if normal {
-            fields = ["\"timestamp\":\"2024-05-04T07:30:\(String(format2: second % 60))+02:00\"", "\"\(valueKey)\":\(coordinate ? "[45.1,7.6]" : "\(next(300))")"]
+            fields = [
+                "\"timestamp\":\"2024-05-04T07:30:\(String(format2: second % 60))+02:00\"",
+                "\"\(valueKey)\":\(coordinate ? "[45.1,7.6]" : "\(next(300))")",
+            ]
             if next(2) == 0 { fields.append("\"timer_duration_seconds\":\(second)") }
         } else {
             for _ in 0..<(1 + next(5)) {
@@ -127,7 +140,8 @@ struct HostileSampleLists {
 
     mutating func payload() -> String {
         let lists: [(String, String, String, Bool)] = [
-            ("\"heart_rate_data\":{\"detailed\":{", "}}", "hr_samples", false), ("\"power_data\":{", "}", "power_samples", false),
+            ("\"heart_rate_data\":{\"detailed\":{", "}}", "hr_samples", false),
+            ("\"power_data\":{", "}", "power_samples", false),
             ("\"position_data\":{", "}", "position_samples", true),
         ]
         var activities: [String] = []
@@ -140,7 +154,8 @@ struct HostileSampleLists {
             }
             activities.append("{" + parts.joined(separator: ",") + "}")
         }
-        return "{\"type\":\"activity\",\"user\":{\"user_id\":\"u\"},\"data\":[" + activities.joined(separator: ",") + "]}\n"
+        return "{\"type\":\"activity\",\"user\":{\"user_id\":\"u\"},\"data\":[" + activities.joined(separator: ",")
+            + "]}\n"
     }
 }
 
@@ -155,7 +170,8 @@ extension String {
             let swift = DecodedTranscript.read(bytes, chunk: chunk, limits: limits, inC: false)
             let tape = DecodedTranscript.read(bytes, chunk: chunk, limits: limits, inC: true)
             // (A hand-over per byte would only make the test slow: chunk 1 is left to one thread.)
-            let twoThreads = chunk == 1 ? tape : DecodedTranscript.read(bytes, chunk: chunk, limits: limits, inC: true, threads: 2)
+            let twoThreads =
+                chunk == 1 ? tape : DecodedTranscript.read(bytes, chunk: chunk, limits: limits, inC: true, threads: 2)
             #expect(tape == swift, "chunk \(chunk): \(String(decoding: bytes, as: UTF8.self))")
             #expect(twoThreads == swift, "two threads, chunk \(chunk): \(String(decoding: bytes, as: UTF8.self))")
             agreed = agreed && tape == swift && twoThreads == swift
@@ -193,7 +209,9 @@ extension String {
         var generator = HostileSampleLists(state: 5)
         for _ in 0..<150 {
             let bytes = Array(generator.payload().utf8)
-            guard Self.agree(bytes, limits: depth, chunks: [5, 4096]), Self.agree(bytes, limits: samples, chunks: [5, 4096]) else { return }
+            guard Self.agree(bytes, limits: depth, chunks: [5, 4096]),
+                Self.agree(bytes, limits: samples, chunks: [5, 4096])
+            else { return }
         }
     }
 
@@ -213,7 +231,8 @@ extension String {
     @Test func aLongPayloadReadsTheSameInTwoThreads() {
         var generator = HostileSampleLists(state: 3)
         let samples = (0..<30_000).map { generator.sample($0, valueKey: "watts", coordinate: false) }
-        let text = #"{"data":[{"metadata":{},"power_data":{"power_samples":["# + samples.joined(separator: ",") + "]}}]}"
+        let text =
+            #"{"data":[{"metadata":{},"power_data":{"power_samples":["# + samples.joined(separator: ",") + "]}}]}"
         let bytes = Array(text.utf8)
         #expect(Self.agree(bytes, chunks: [1 << 16, 1000, 77]))
         let lines = DecodedTranscript.read(bytes, chunk: 1 << 16, limits: ReadLimits(), inC: true, threads: 2)
@@ -225,24 +244,30 @@ extension String {
         var limits = ReadLimits()
         limits.maxTokenBytes = 32 << 20
         let time = "\"2024-05-04T07:30:00." + String(repeating: "1", count: (16 << 20) + 10) + "Z\""
-        let text = #"{"data":[{"power_data":{"power_samples":[{"timestamp":"# + time
+        let text =
+            #"{"data":[{"power_data":{"power_samples":[{"timestamp":"# + time
             + #","watts":5},{"timestamp":"2024-05-04T07:30:02Z","watts":7}]}}]}"#
         let bytes = Array(text.utf8)
         let tape = DecodedTranscript.read(bytes, chunk: 1 << 20, limits: limits, inC: true)
         #expect(tape == DecodedTranscript.read(bytes, chunk: 1 << 20, limits: limits, inC: false))
         #expect(tape == DecodedTranscript.read(bytes, chunk: 1 << 20, limits: limits, inC: true, threads: 2))
         // A fraction of more than 9 digits is no timestamp: the first sample has no time.
-        #expect(tape.count == 3 && tape[1].contains("times [1714807802000000]") && tape[1].contains("dropped 1"), "\(tape)")
+        #expect(
+            tape.count == 3 && tape[1].contains("times [1714807802000000]") && tape[1].contains("dropped 1"), "\(tape)")
     }
 
     /// Inside a value of the wrong shape the path names its key, not a key skipped earlier elsewhere.
     @Test func aPathInsideAMisshapenValueNamesItsKey() {
         var limits = ReadLimits()
         limits.maxDepth = 7
-        let text = #"{"data":[{"heart_rate_data":{"detailed":{"hr_samples":[{"x":1}]}},"power_data":{"power_samples":[{"watts":{"a":[[1]]}}]}}]}"#
+        let text =
+            #"{"data":[{"heart_rate_data":{"detailed":{"hr_samples":[{"x":1}]}},"power_data":{"power_samples":[{"watts":{"a":[[1]]}}]}}]}"#
         for inC in [true, false] {
             let lines = DecodedTranscript.read(Array(text.utf8), chunk: 4096, limits: limits, inC: inC)
-            #expect(lines.last == "error limit-exceeded nesting deeper than 7 levels at 112 1:113 $.data[0].power_data.power_samples[0].watts", "\(lines)")
+            #expect(
+                lines.last
+                    == "error limit-exceeded nesting deeper than 7 levels at 112 1:113 $.data[0].power_data.power_samples[0].watts",
+                "\(lines)")
         }
     }
 
@@ -250,12 +275,17 @@ extension String {
     @Test func theCasesHoldWhatTheyAreMeantTo() {
         var generator = HostileSampleLists(state: 16)
         let text = (0..<300).map { _ in generator.payload() }.joined()
-        for needle in ["[[45.1],7.6]", "1e999", "9007199254740993", "2023-02-29", ".1234567890", "+0530", "\"watts\":{}", "[[[]]]", "\"timestamp\":17", "[45.1,7.6,300]", ",null,", "{\"a\":[1,{\"b\":2}]}"] {
+        for needle in [
+            "[[45.1],7.6]", "1e999", "9007199254740993", "2023-02-29", ".1234567890", "+0530", "\"watts\":{}", "[[[]]]",
+            "\"timestamp\":17", "[45.1,7.6,300]", ",null,", "{\"a\":[1,{\"b\":2}]}",
+        ] {
             #expect(text.contains(needle), "\(needle)")
         }
         var limits = ReadLimits()
         limits.maxSamplesPerChannel = 3
-        let reads = (0..<50).map { _ in DecodedTranscript.read(Array(generator.payload().utf8), chunk: 4096, limits: limits, inC: true) }
+        let reads = (0..<50).map { _ in
+            DecodedTranscript.read(Array(generator.payload().utf8), chunk: 4096, limits: limits, inC: true)
+        }
         #expect(reads.contains { $0.last?.contains("more than 3 samples in one channel") == true })
         #expect(reads.contains { $0.last?.hasPrefix("payload ended") == true })
     }

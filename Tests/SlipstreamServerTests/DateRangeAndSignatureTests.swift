@@ -17,7 +17,9 @@ import Testing
 
     @Test(arguments: ["2024-13-01", "2024-02-30", "yesterday", "171700000", "17170000000", "2024-5-1", ""])
     func malformedDatesAreA400NamingTheParameter(_ text: String) {
-        #expect(throws: Problem(.badRequest, "start_date '\(text)' is neither a date YYYY-MM-DD nor 10-digit unix seconds")) {
+        #expect(
+            throws: Problem(.badRequest, "start_date '\(text)' is neither a date YYYY-MM-DD nor 10-digit unix seconds")
+        ) {
             try DateRange(start: text, end: nil, now: now)
         }
     }
@@ -37,14 +39,18 @@ import Testing
     // python3 -c "import hmac,hashlib;print(hmac.new(b'terra-secret',b'1700000000.{\"type\":\"auth\"}',hashlib.sha256).hexdigest())"
     private let expected = "6e65fe70e1c51e76ac17fa41783521b82147fd3f686ace29cd3b66e9b8d81947"
 
-    private func check(_ header: String?, now: Int64 = 1_700_000_100, chunks: [ArraySlice<UInt8>]? = nil) throws(TerraSignature.Failure) {
+    private func check(_ header: String?, now: Int64 = 1_700_000_100, chunks: [ArraySlice<UInt8>]? = nil)
+        throws(TerraSignature.Failure)
+    {
         var signature = try TerraSignature(header: header, secret: "terra-secret", now: now, tolerance: 300)
         for chunk in chunks ?? [body[...]] { chunk.withUnsafeBytes { signature.update($0) } }
         try signature.verify()
     }
 
     @Test func aSignatureMadeByHandIsAcceptedWhateverTheChunks() throws {
-        #expect(TerraSignature.header(body: body, secret: "terra-secret", timestamp: 1_700_000_000) == "t=1700000000,v1=" + expected)
+        #expect(
+            TerraSignature.header(body: body, secret: "terra-secret", timestamp: 1_700_000_000) == "t=1700000000,v1="
+                + expected)
         try check("t=1700000000,v1=" + expected)
         try check("t=1700000000, v1=00ff, v1=" + expected, chunks: [body[..<3], body[3..<4], body[4...]])
     }
@@ -53,8 +59,14 @@ import Testing
         #expect(throws: TerraSignature.Failure.missing) { try check(nil) }
         #expect(throws: TerraSignature.Failure.malformed) { try check("v1=" + expected) }
         #expect(throws: TerraSignature.Failure.malformed) { try check("t=1700000000,v1=zz") }
-        #expect(throws: TerraSignature.Failure.stale(seconds: 301)) { try check("t=1700000000,v1=" + expected, now: 1_700_000_301) }
-        #expect(throws: TerraSignature.Failure.mismatch) { try check("t=1700000001,v1=" + expected, now: 1_700_000_001) }
-        #expect(throws: TerraSignature.Failure.mismatch) { try check("t=1700000000,v1=" + expected, chunks: [body.dropLast()]) }
+        #expect(throws: TerraSignature.Failure.stale(seconds: 301)) {
+            try check("t=1700000000,v1=" + expected, now: 1_700_000_301)
+        }
+        #expect(throws: TerraSignature.Failure.mismatch) {
+            try check("t=1700000001,v1=" + expected, now: 1_700_000_001)
+        }
+        #expect(throws: TerraSignature.Failure.mismatch) {
+            try check("t=1700000000,v1=" + expected, chunks: [body.dropLast()])
+        }
     }
 }

@@ -7,9 +7,10 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Slipstream
+import Testing
+
 @testable import SlipstreamDelivery
 @testable import SlipstreamSecrets
-import Testing
 
 @Suite struct DeliveryTests {
     static let start: Double = 1_767_225_600  // 2026-01-01T00:00:00Z
@@ -48,7 +49,10 @@ import Testing
         try await withDelivery(kind, receiver) { f, _, worker in
             let user = try await f.test { client in
                 let user = try await f.newUser(client)
-                try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: ServiceTests.example)) {
+                try await client.execute(
+                    uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers,
+                    body: ByteBuffer(bytes: ServiceTests.example)
+                ) {
                     #expect($0.status == .ok)
                 }
                 return user
@@ -61,13 +65,18 @@ import Testing
             for request in got {
                 // Terra's signature, keyed with the secret's text.
                 var terra = try TerraSignature(
-                    header: request.header("terra-signature"), secret: f.developer.webhookSigningSecret, now: Int64(Self.start), tolerance: 0)
+                    header: request.header("terra-signature"), secret: f.developer.webhookSigningSecret,
+                    now: Int64(Self.start), tolerance: 0)
                 request.body.withUnsafeBytes { terra.update($0) }
                 try terra.verify()
                 // Standard Webhooks: keyed with the secret's bytes, over "{id}.{timestamp}.{body}".
-                let key = SymmetricKey(data: Data(base64Encoded: String(f.developer.webhookSigningSecret.dropFirst(6)))!)
-                let signed = Data("\(request.header("webhook-id")!).\(request.header("webhook-timestamp")!).".utf8) + Data(request.body)
-                let expected = "v1," + Data(HMAC<SHA256>.authenticationCode(for: signed, using: key)).base64EncodedString()
+                let key = SymmetricKey(
+                    data: Data(base64Encoded: String(f.developer.webhookSigningSecret.dropFirst(6)))!)
+                let signed =
+                    Data("\(request.header("webhook-id")!).\(request.header("webhook-timestamp")!).".utf8)
+                    + Data(request.body)
+                let expected =
+                    "v1," + Data(HMAC<SHA256>.authenticationCode(for: signed, using: key)).base64EncodedString()
                 #expect(request.header("webhook-signature") == expected)
                 #expect(request.header("webhook-timestamp") == String(Int64(Self.start)))
                 #expect(request.header("content-type") == "application/json")
@@ -77,18 +86,23 @@ import Testing
             let delivered = try got.dropFirst().flatMap { try ServiceTests.samples($0.body) }
             #expect(delivered == sent)
             #expect(got[1].json["version"] as? String == "2022-03-16")
-            #expect(try await f.storage.deliveries(status: "delivered", developerID: f.developer.id, limit: 10).count == 3)
+            #expect(
+                try await f.storage.deliveries(status: "delivered", developerID: f.developer.id, limit: 10).count == 3)
             #expect(try await worker.runOnce() == 0)
         }
     }
 
     @Test(arguments: StorageKind.available)
-    func failuresAreRetriedOnTheScheduleWithTheSameIDAndHoldBackTheUsersLaterMessages(_ kind: StorageKind) async throws {
+    func failuresAreRetriedOnTheScheduleWithTheSameIDAndHoldBackTheUsersLaterMessages(_ kind: StorageKind) async throws
+    {
         let receiver = WebhookReceiver { $0 < 2 ? .init(status: .internalServerError) : .init() }
         try await withDelivery(kind, receiver) { f, clock, worker in
             try await f.test { client in
                 let user = try await f.newUser(client)
-                try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: ServiceTests.example)) {
+                try await client.execute(
+                    uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers,
+                    body: ByteBuffer(bytes: ServiceTests.example)
+                ) {
                     #expect($0.status == .ok)
                 }
             }
@@ -106,7 +120,8 @@ import Testing
             #expect(got.map { $0.json["type"] as? String } == ["auth", "auth", "auth", "activity", "activity"])
             #expect(Set(got.prefix(3).map { $0.header("webhook-id") }).count == 1)
             #expect(got.prefix(3).map { $0.header("webhook-timestamp") } == ["1767225600", "1767225605", "1767225905"])
-            let auth = try #require(try await f.storage.deliveries(status: nil, developerID: f.developer.id, limit: 1).first)
+            let auth = try #require(
+                try await f.storage.deliveries(status: nil, developerID: f.developer.id, limit: 1).first)
             #expect(auth.status == "delivered" && auth.attempts == 3 && auth.lastStatus == 200)
         }
     }
@@ -119,20 +134,26 @@ import Testing
             #expect(try await worker.runOnce() == 1)
             clock.advance(3600)
             #expect(try await worker.runOnce() == 0)
-            #expect(try await f.storage.developer(id: f.developer.id)?.webhookDisabledAt == Int64(Self.start) * 1_000_000)
+            #expect(
+                try await f.storage.developer(id: f.developer.id)?.webhookDisabledAt == Int64(Self.start) * 1_000_000)
             #expect(try await f.storage.enableWebhook(developerID: f.developer.id))
             #expect(try await worker.runOnce() == 1)
-            #expect(receiver.requests.count == 2 && receiver.requests[0].header("webhook-id") == receiver.requests[1].header("webhook-id"))
+            #expect(
+                receiver.requests.count == 2
+                    && receiver.requests[0].header("webhook-id") == receiver.requests[1].header("webhook-id"))
         }
     }
 
     @Test(arguments: StorageKind.available)
     func retryAfterOnA429IsHonoured(_ kind: StorageKind) async throws {
-        let receiver = WebhookReceiver { $0 == 0 ? .init(status: .tooManyRequests, headers: [.retryAfter: "120"]) : .init() }
+        let receiver = WebhookReceiver {
+            $0 == 0 ? .init(status: .tooManyRequests, headers: [.retryAfter: "120"]) : .init()
+        }
         try await withDelivery(kind, receiver) { f, clock, worker in
             _ = try await f.test { client in try await f.newUser(client) }
             #expect(try await worker.runOnce() == 1)
-            let record = try #require(try await f.storage.deliveries(status: "pending", developerID: f.developer.id, limit: 1).first)
+            let record = try #require(
+                try await f.storage.deliveries(status: "pending", developerID: f.developer.id, limit: 1).first)
             #expect(record.nextAttemptAt == (Int64(Self.start) + 120) * 1_000_000 && record.lastStatus == 429)
             clock.advance(119)
             #expect(try await worker.runOnce() == 0)
@@ -146,11 +167,13 @@ import Testing
         try await withDelivery(.sqlite, receiver, timeout: 1) { f, clock, worker in
             _ = try await f.test { client in try await f.newUser(client) }
             #expect(try await worker.runOnce() == 1)
-            let record = try #require(try await f.storage.deliveries(status: "pending", developerID: f.developer.id, limit: 1).first)
+            let record = try #require(
+                try await f.storage.deliveries(status: "pending", developerID: f.developer.id, limit: 1).first)
             #expect(record.attempts == 1 && record.lastStatus == nil && record.lastError != nil)
             clock.advance(5)
             #expect(try await worker.runOnce() == 1)
-            #expect(try await f.storage.deliveries(status: "delivered", developerID: f.developer.id, limit: 1).count == 1)
+            #expect(
+                try await f.storage.deliveries(status: "delivered", developerID: f.developer.id, limit: 1).count == 1)
         }
     }
 
@@ -166,7 +189,9 @@ import Testing
             #expect(try await worker.runOnce() == 0)
             let failed = try await f.storage.deliveries(status: "failed", developerID: f.developer.id, limit: 10)
             #expect(failed.count == 1 && failed[0].attempts == 3 && failed[0].lastStatus == 502)
-            #expect(try await f.storage.retryDeliveries(id: nil, now: Int64(clock.now.timeIntervalSince1970 * 1_000_000)) == 1)
+            #expect(
+                try await f.storage.retryDeliveries(id: nil, now: Int64(clock.now.timeIntervalSince1970 * 1_000_000))
+                    == 1)
             #expect(try await worker.runOnce() == 1)
             #expect(receiver.requests.count == 4)
         }
@@ -184,7 +209,8 @@ import Testing
             clock.advance(50_000)
             #expect(try await worker.runOnce() == 1)  // 27.8 h: disabled, the message kept
             #expect(try await f.storage.developer(id: f.developer.id)?.webhookDisabledAt != nil)
-            #expect(try await f.storage.deliveries(status: "pending", developerID: f.developer.id, limit: 10).count == 1)
+            #expect(
+                try await f.storage.deliveries(status: "pending", developerID: f.developer.id, limit: 10).count == 1)
         }
     }
 

@@ -24,8 +24,12 @@ final class TestClock: @unchecked Sendable {
             $0.rateLimit.maxDaysPerRequest = 60
             $0.rateLimit.daysPerWindow = 100
         }
-        @Sendable func get(_ client: any TestClientProtocol, _ user: String, _ start: String, _ end: String) async throws -> TestResponse {
-            try await client.execute(uri: "/v2/activity?user_id=\(user)&start_date=\(start)&end_date=\(end)&to_webhook=false", method: .get, headers: f.headers)
+        @Sendable func get(_ client: any TestClientProtocol, _ user: String, _ start: String, _ end: String)
+            async throws -> TestResponse
+        {
+            try await client.execute(
+                uri: "/v2/activity?user_id=\(user)&start_date=\(start)&end_date=\(end)&to_webhook=false", method: .get,
+                headers: f.headers)
         }
         let limit = HTTPField.Name("X-Terra-RateLimit-Limit")!
         let remaining = HTTPField.Name("X-Terra-RateLimit-Remaining")!
@@ -46,7 +50,9 @@ final class TestClock: @unchecked Sendable {
             r = try await get(client, user, "2025-01-01", "2025-02-11")  // 41 days: one too many
             #expect(r.status == .tooManyRequests)
             #expect(r.headers[rule] == "r2" && r.headers[.retryAfter] == "3000")
-            #expect(field(r.body, "detail") as? String == "rate limit exceeded: 41 days asked, 40 of 100 left until the bucket resets in 3000 s (rule r2)")
+            #expect(
+                field(r.body, "detail") as? String
+                    == "rate limit exceeded: 41 days asked, 40 of 100 left until the bucket resets in 3000 s (rule r2)")
             // Each user has their own budget; and a new hour, a new bucket.
             #expect(try await get(client, other, "2025-01-01", "2025-02-11").status == .ok)
             clock.advance(3000)

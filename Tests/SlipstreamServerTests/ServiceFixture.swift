@@ -27,7 +27,8 @@ enum StorageKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     func open(now: @escaping @Sendable () -> Date = { Date() }) async throws -> any Storage {
         switch self {
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipstream-test-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "slipstream-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             return try SQLiteStorage(path: directory.appendingPathComponent("db.sqlite").path, now: now)
         case .postgres:
@@ -62,7 +63,9 @@ struct ServiceFixture: Sendable {
         let storage = try await kind.open(now: settings.now)
         let (developer, key) = Developer.new(name: "Test Dev", webhookURL: webhookURL, terraSigningSecret: terraSecret)
         try await storage.insertDeveloper(developer)
-        return ServiceFixture(storage: storage, server: SlipstreamServer(storage: storage, settings: settings), developer: developer, apiKey: key)
+        return ServiceFixture(
+            storage: storage, server: SlipstreamServer(storage: storage, settings: settings), developer: developer,
+            apiKey: key)
     }
 
     var headers: HTTPFields { [HTTPField.Name("dev-id")!: developer.id, HTTPField.Name("x-api-key")!: apiKey] }
@@ -76,7 +79,9 @@ struct ServiceFixture: Sendable {
     /// A connected user of this fixture's developer.
     func newUser(_ client: any TestClientProtocol, reference: String? = nil) async throws -> String {
         let body = reference.map { ByteBuffer(string: #"{"reference_id":"\#($0)"}"#) }
-        return try await client.execute(uri: "/v2/auth/authenticateUser?resource=XOSS", method: .post, headers: headers, body: body) {
+        return try await client.execute(
+            uri: "/v2/auth/authenticateUser?resource=XOSS", method: .post, headers: headers, body: body
+        ) {
             #expect($0.status == .ok)
             return try #require(json($0.body)["user_id"] as? String)
         }
@@ -84,7 +89,8 @@ struct ServiceFixture: Sendable {
 }
 
 func json(_ buffer: ByteBuffer) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any], "\(String(buffer: buffer))")
+    try #require(
+        try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any], "\(String(buffer: buffer))")
 }
 
 /// A member of a JSON object body; nil when the body is not one.
@@ -94,6 +100,7 @@ func field(_ buffer: ByteBuffer, _ key: String) -> Any? {
 
 /// The repository's files (examples, fixtures).
 func repositoryFile(_ path: String) throws -> [UInt8] {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     return [UInt8](try Data(contentsOf: root.appendingPathComponent(path)))
 }

@@ -5,8 +5,9 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Slipstream
-@testable import SlipstreamStorage
 import Testing
+
+@testable import SlipstreamStorage
 
 @Suite struct ServiceTests {
     static let example = (try? repositoryFile("examples/xoss-morning-rides.json")) ?? []
@@ -37,11 +38,17 @@ import Testing
             }
             var wrong = f.headers
             wrong[HTTPField.Name("x-api-key")!] = f.apiKey + "x"
-            try await client.execute(uri: "/v2/subscriptions", method: .get, headers: wrong) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/v2/subscriptions", method: .get, headers: wrong) {
+                #expect($0.status == .unauthorized)
+            }
             wrong[HTTPField.Name("dev-id")!] = "nobody"
             wrong[HTTPField.Name("x-api-key")!] = f.apiKey
-            try await client.execute(uri: "/v2/subscriptions", method: .get, headers: wrong) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/v2/subscriptions", method: .get, headers: f.headers) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v2/subscriptions", method: .get, headers: wrong) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(uri: "/v2/subscriptions", method: .get, headers: f.headers) {
+                #expect($0.status == .ok)
+            }
         }
     }
 
@@ -62,7 +69,8 @@ import Testing
                 #expect(user["reference_id"] as? String == "alice")
             }
             try await client.execute(uri: "/v2/userInfo?reference_id=alice", method: .get, headers: f.headers) { r in
-                let users = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [[String: Any]])
+                let users = try #require(
+                    try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [[String: Any]])
                 #expect(users.map { $0["user_id"] as? String } == [alice])
             }
             try await client.execute(uri: "/v2/subscriptions", method: .get, headers: f.headers) { r in
@@ -77,16 +85,23 @@ import Testing
         }
         // Another developer's user is as unknown as an unknown one, on every route that takes a user.
         try await other.test { client in
-            for uri in ["/v2/userInfo?user_id=\(alice)", "/v2/activity?user_id=\(alice)&start_date=2024-01-01&to_webhook=false"] {
+            for uri in [
+                "/v2/userInfo?user_id=\(alice)", "/v2/activity?user_id=\(alice)&start_date=2024-01-01&to_webhook=false",
+            ] {
                 try await client.execute(uri: uri, method: .get, headers: other.headers) { r in
                     #expect(r.status == .notFound)
                     #expect(field(r.body, "detail") as? String == "user not found")
                 }
             }
-            try await client.execute(uri: "/v2/ingest?user_id=\(bob)", method: .post, headers: other.headers, body: ByteBuffer(bytes: Self.example)) {
+            try await client.execute(
+                uri: "/v2/ingest?user_id=\(bob)", method: .post, headers: other.headers,
+                body: ByteBuffer(bytes: Self.example)
+            ) {
                 #expect($0.status == .notFound)
             }
-            try await client.execute(uri: "/v2/auth/deauthenticateUser?user_id=\(bob)", method: .delete, headers: other.headers) {
+            try await client.execute(
+                uri: "/v2/auth/deauthenticateUser?user_id=\(bob)", method: .delete, headers: other.headers
+            ) {
                 #expect($0.status == .notFound)
             }
             try await client.execute(uri: "/v2/subscriptions", method: .get, headers: other.headers) {
@@ -100,7 +115,10 @@ import Testing
         let f = try await ServiceFixture.make(kind)
         try await f.test { client in
             let user = try await f.newUser(client)
-            try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: Self.example)) {
+            try await client.execute(
+                uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers,
+                body: ByteBuffer(bytes: Self.example)
+            ) {
                 r in
                 #expect(r.status == .ok)
                 #expect(
@@ -108,11 +126,14 @@ import Testing
                         == #"{"status":"success","activities":[{"summary_id":"xoss-7-0","user_id":"\#(user)","start_time":"2024-05-04T07:30:00.000000+02:00","end_time":"2024-05-04T07:35:00.374487+02:00"},{"summary_id":"xoss-7-1","user_id":"\#(user)","start_time":"2024-05-05T07:30:00.000000+02:00","end_time":"2024-05-05T07:35:00.523319+02:00"}],"slipstream":{"problems":[]}}"#
                 )
             }
-            let expected = try Self.summaries(Self.example).map { $0.replacingOccurrences(of: Self.exampleUser, with: user) }
+            let expected = try Self.summaries(Self.example).map {
+                $0.replacingOccurrences(of: Self.exampleUser, with: user)
+            }
             #expect(expected.count == 2)
             // Without samples: the summaries as summarize writes them, in start-time order.
             try await client.execute(
-                uri: "/v2/activity?user_id=\(user)&start_date=2024-05-04&end_date=2024-05-06&to_webhook=false", method: .get, headers: f.headers
+                uri: "/v2/activity?user_id=\(user)&start_date=2024-05-04&end_date=2024-05-06&to_webhook=false",
+                method: .get, headers: f.headers
             ) { r in
                 #expect(r.status == .ok)
                 let body = String(buffer: r.body)
@@ -121,24 +142,32 @@ import Testing
             }
             // The range is [start, end): the second ride starts on the 5th.
             try await client.execute(
-                uri: "/v2/activity?user_id=\(user)&start_date=2024-05-04&end_date=2024-05-05&to_webhook=false", method: .get, headers: f.headers
+                uri: "/v2/activity?user_id=\(user)&start_date=2024-05-04&end_date=2024-05-05&to_webhook=false",
+                method: .get, headers: f.headers
             ) { r in
                 let data = try #require(try json(r.body)["data"] as? [[String: Any]])
                 #expect(data.count == 1)
             }
             // With samples: summarize reads back the same summaries, and the samples are those sent.
             try await client.execute(
-                uri: "/v2/activity?user_id=\(user)&start_date=1714514400&to_webhook=false&with_samples=true", method: .get, headers: f.headers
+                uri: "/v2/activity?user_id=\(user)&start_date=1714514400&to_webhook=false&with_samples=true",
+                method: .get, headers: f.headers
             ) { r in
                 let body = [UInt8](buffer: r.body)
-                let (summaries, samples, sent) = (try Self.summaries(body), try Self.samples(body), try Self.samples(Self.example))
+                let (summaries, samples, sent) = (
+                    try Self.summaries(body), try Self.samples(body), try Self.samples(Self.example)
+                )
                 #expect(samples == sent)
                 // Read again, our values stand in Terra's fields, so they become the provider's:
                 // everything but `slipstream.provider` and `provenance` is what was computed at ingest.
                 #expect(try summaries.map(Self.withoutProvider) == expected.map(Self.withoutProvider))
                 // And without the sample lists, each activity is the stored summary.
-                let data = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])["data"] as? [[String: Any]]
-                #expect(try (data ?? []).map { try Self.canonical(Self.withoutSampleLists($0)) } == expected.map { try Self.canonical(Self.parse($0)) })
+                let data =
+                    try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])["data"]
+                    as? [[String: Any]]
+                #expect(
+                    try (data ?? []).map { try Self.canonical(Self.withoutSampleLists($0)) }
+                        == expected.map { try Self.canonical(Self.parse($0)) })
             }
         }
     }
@@ -182,7 +211,9 @@ import Testing
             for channel in Channel.allCases {
                 let column = record.columns[channel]
                 for i in 0..<column.count {
-                    result.append("\(channel) \(column.times[i]) \(column.values[i]) \(column.secondValues.isEmpty ? 0 : column.secondValues[i]) \(column.timers[i])")
+                    result.append(
+                        "\(channel) \(column.times[i]) \(column.values[i]) \(column.secondValues.isEmpty ? 0 : column.secondValues[i]) \(column.timers[i])"
+                    )
                 }
             }
         }
@@ -197,13 +228,22 @@ import Testing
         try await f.test { client in
             let user = try await f.newUser(client)
             for _ in 0..<2 {
-                try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: Self.example)) {
+                try await client.execute(
+                    uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers,
+                    body: ByteBuffer(bytes: Self.example)
+                ) {
                     #expect($0.status == .ok)
                 }
             }
-            try await client.execute(uri: "/v2/activity?user_id=\(user)&start_date=2024-01-01&to_webhook=false", method: .get, headers: f.headers) {
+            try await client.execute(
+                uri: "/v2/activity?user_id=\(user)&start_date=2024-01-01&to_webhook=false", method: .get,
+                headers: f.headers
+            ) {
                 let data = try #require(try json($0.body)["data"] as? [[String: Any]])
-                #expect(data.compactMap { ($0["metadata"] as? [String: Any])?["summary_id"] as? String } == ["xoss-7-0", "xoss-7-1"])
+                #expect(
+                    data.compactMap { ($0["metadata"] as? [String: Any])?["summary_id"] as? String } == [
+                        "xoss-7-0", "xoss-7-1",
+                    ])
             }
             // Each delivery is announced: the user's connection, then two ingests of two activities.
             let messages = try await f.storage.pendingMessages(developerID: f.developer.id, limit: 100)
@@ -223,21 +263,30 @@ import Testing
                 .replacingOccurrences(of: "\"bpm\":97,", with: "\"bpm\":97,,")
             let firstComma = try #require(broken.range(of: "\"bpm\":97,,")).upperBound
             let byte = broken.utf8.distance(from: broken.startIndex, to: firstComma)
-            try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(string: broken)) { r in
+            try await client.execute(
+                uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(string: broken)
+            ) { r in
                 #expect(r.status == .badRequest)
                 #expect(r.headers[.contentType] == "application/problem+json")
                 let problem = try json(r.body)
                 #expect(problem["status"] as? Int == 400)
                 #expect(problem["byte"] as? Int == byte)
                 let prefix = broken[..<firstComma]
-                #expect(problem["line"] as? Int == prefix.split(separator: "\n", omittingEmptySubsequences: false).count)
+                #expect(
+                    problem["line"] as? Int == prefix.split(separator: "\n", omittingEmptySubsequences: false).count)
                 #expect(problem["path"] as? String != nil)
             }
-            try await client.execute(uri: "/v2/activity?user_id=\(user)&start_date=2024-01-01&to_webhook=false", method: .get, headers: f.headers) {
+            try await client.execute(
+                uri: "/v2/activity?user_id=\(user)&start_date=2024-01-01&to_webhook=false", method: .get,
+                headers: f.headers
+            ) {
                 #expect((field($0.body, "data") as? [Any])?.isEmpty == true)
             }
             // Valid JSON that is no activity payload.
-            try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(string: #"{"hello":1}"#)) {
+            try await client.execute(
+                uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers,
+                body: ByteBuffer(string: #"{"hello":1}"#)
+            ) {
                 #expect($0.status == .badRequest)
             }
             // Only the user's connection is announced.
@@ -266,12 +315,20 @@ import Testing
         #expect(zipped.count < Self.example.count / 4)
         try await f.test { client in
             let user = try await f.newUser(client)
-            try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: zipped.dropLast(9))) {
+            try await client.execute(
+                uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers,
+                body: ByteBuffer(bytes: zipped.dropLast(9))
+            ) {
                 #expect($0.status == .badRequest)
                 #expect(field($0.body, "detail") as? String == "the gzip body ends before its end (cut short?)")
             }
-            #expect(try await f.storage.activities(userID: user, from: 0, to: .max, after: nil, limit: 10, withSamples: false).isEmpty)
-            try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: zipped)) {
+            #expect(
+                try await f.storage.activities(
+                    userID: user, from: 0, to: .max, after: nil, limit: 10, withSamples: false
+                ).isEmpty)
+            try await client.execute(
+                uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: zipped)
+            ) {
                 #expect($0.status == .ok)
                 #expect((field($0.body, "activities") as? [Any])?.count == 2)
             }
@@ -283,9 +340,13 @@ import Testing
         let f = try await ServiceFixture.make(kind) { $0.maxBodyBytes = 1000 }
         try await f.test { client in
             let user = try await f.newUser(client)
-            try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: Self.example)) { r in
+            try await client.execute(
+                uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers,
+                body: ByteBuffer(bytes: Self.example)
+            ) { r in
                 #expect(r.status == .contentTooLarge)
-                #expect(field(r.body, "detail") as? String == "the body is longer than 1000 bytes (serve --max-body-bytes)")
+                #expect(
+                    field(r.body, "detail") as? String == "the body is longer than 1000 bytes (serve --max-body-bytes)")
             }
         }
     }
@@ -296,7 +357,9 @@ import Testing
         let fit = try repositoryFile("Tests/Fixtures/fit/Activity.fit")
         try await f.test { client in
             let user = try await f.newUser(client)
-            let id = try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: fit)) { r in
+            let id = try await client.execute(
+                uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: fit)
+            ) { r in
                 #expect(r.status == .ok)
                 let activities = try #require(try json(r.body)["activities"] as? [[String: Any]])
                 #expect(activities.count == 1)
@@ -304,11 +367,15 @@ import Testing
             }
             let expected = try Self.summaries(fit)
             try await client.execute(
-                uri: "/v2/activity?user_id=\(user)&start_date=2012-01-01&end_date=2013-01-01&to_webhook=false&with_samples=true", method: .get, headers: f.headers
+                uri:
+                    "/v2/activity?user_id=\(user)&start_date=2012-01-01&end_date=2013-01-01&to_webhook=false&with_samples=true",
+                method: .get, headers: f.headers
             ) { r in
                 let body = [UInt8](buffer: r.body)
                 #expect(String(decoding: body, as: UTF8.self).contains(#""summary_id":"\#(id)""#))
-                let (samples, sent, summaries) = (try Self.samples(body), try Self.samples(fit), try Self.summaries(body))
+                let (samples, sent, summaries) = (
+                    try Self.samples(body), try Self.samples(fit), try Self.summaries(body)
+                )
                 #expect(samples == sent)
                 #expect(summaries.count == expected.count)
             }
@@ -323,7 +390,10 @@ import Testing
             let cases = [
                 ("/v2/activity?start_date=2024-01-01", HTTPRequest.Method.get, "user_id is required"),
                 ("/v2/activity?user_id=\(user)", .get, "start_date is required: YYYY-MM-DD or unix seconds"),
-                ("/v2/activity?user_id=\(user)&start_date=2024-01-01&with_samples=yes", .get, "with_samples must be true or false, not 'yes'"),
+                (
+                    "/v2/activity?user_id=\(user)&start_date=2024-01-01&with_samples=yes", .get,
+                    "with_samples must be true or false, not 'yes'"
+                ),
                 ("/v2/auth/authenticateUser", .post, "resource is required (XOSS)"),
                 ("/v2/auth/authenticateUser?resource=FITBIT", .post, "resource 'FITBIT' is not served here: only XOSS"),
                 ("/v2/userInfo", .get, "give user_id or reference_id"),
@@ -335,7 +405,10 @@ import Testing
                     #expect(field(r.body, "detail") as? String == detail, "\(uri)")
                 }
             }
-            try await client.execute(uri: "/v2/auth/authenticateUser?resource=XOSS", method: .post, headers: f.headers, body: ByteBuffer(string: "[1")) {
+            try await client.execute(
+                uri: "/v2/auth/authenticateUser?resource=XOSS", method: .post, headers: f.headers,
+                body: ByteBuffer(string: "[1")
+            ) {
                 #expect($0.status == .badRequest)
             }
         }
@@ -346,18 +419,30 @@ import Testing
         let f = try await ServiceFixture.make(kind)
         try await f.test { client in
             let user = try await f.newUser(client)
-            try await client.execute(uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers, body: ByteBuffer(bytes: Self.example)) {
+            try await client.execute(
+                uri: "/v2/ingest?user_id=\(user)", method: .post, headers: f.headers,
+                body: ByteBuffer(bytes: Self.example)
+            ) {
                 #expect($0.status == .ok)
             }
-            let reference = try await client.execute(uri: "/v2/activity?user_id=\(user)&start_date=2024-05-05", method: .get, headers: f.headers) { r in
+            let reference = try await client.execute(
+                uri: "/v2/activity?user_id=\(user)&start_date=2024-05-05", method: .get, headers: f.headers
+            ) { r in
                 let body = try json(r.body)
                 #expect(body["status"] as? String == "success")
                 #expect(body["type"] as? String == "activity")
                 #expect((body["user"] as? [String: Any])?["user_id"] as? String == user)
                 return try #require(body["reference"] as? String)
             }
-            let queued = try await f.storage.pendingMessages(developerID: f.developer.id, limit: 10).filter { $0.kind == .historical }
-            #expect(queued == [OutboxMessage(developerID: f.developer.id, userID: user, kind: .historical, summaryID: "xoss-7-1", reference: reference)])
+            let queued = try await f.storage.pendingMessages(developerID: f.developer.id, limit: 10).filter {
+                $0.kind == .historical
+            }
+            #expect(
+                queued == [
+                    OutboxMessage(
+                        developerID: f.developer.id, userID: user, kind: .historical, summaryID: "xoss-7-1",
+                        reference: reference)
+                ])
         }
     }
 
@@ -368,19 +453,34 @@ import Testing
             let user = try await f.newUser(client)
             let kept = try await f.newUser(client)
             for u in [user, kept] {
-                try await client.execute(uri: "/v2/ingest?user_id=\(u)", method: .post, headers: f.headers, body: ByteBuffer(bytes: Self.example)) {
+                try await client.execute(
+                    uri: "/v2/ingest?user_id=\(u)", method: .post, headers: f.headers,
+                    body: ByteBuffer(bytes: Self.example)
+                ) {
                     #expect($0.status == .ok)
                 }
             }
-            try await client.execute(uri: "/v2/auth/deauthenticateUser?user_id=\(user)", method: .delete, headers: f.headers) {
+            try await client.execute(
+                uri: "/v2/auth/deauthenticateUser?user_id=\(user)", method: .delete, headers: f.headers
+            ) {
                 #expect(String(buffer: $0.body) == #"{"status":"success"}"#)
             }
-            try await client.execute(uri: "/v2/userInfo?user_id=\(user)", method: .get, headers: f.headers) { #expect($0.status == .notFound) }
-            try await client.execute(uri: "/v2/auth/deauthenticateUser?user_id=\(user)", method: .delete, headers: f.headers) {
+            try await client.execute(uri: "/v2/userInfo?user_id=\(user)", method: .get, headers: f.headers) {
                 #expect($0.status == .notFound)
             }
-            #expect(try await f.storage.activities(userID: user, from: 0, to: .max, after: nil, limit: 10, withSamples: true).isEmpty)
-            #expect(try await f.storage.activities(userID: kept, from: 0, to: .max, after: nil, limit: 10, withSamples: true).count == 2)
+            try await client.execute(
+                uri: "/v2/auth/deauthenticateUser?user_id=\(user)", method: .delete, headers: f.headers
+            ) {
+                #expect($0.status == .notFound)
+            }
+            #expect(
+                try await f.storage.activities(
+                    userID: user, from: 0, to: .max, after: nil, limit: 10, withSamples: true
+                ).isEmpty)
+            #expect(
+                try await f.storage.activities(
+                    userID: kept, from: 0, to: .max, after: nil, limit: 10, withSamples: true
+                ).count == 2)
             // What was waiting for the deleted user is gone; their deauth event waits instead.
             let messages = try await f.storage.pendingMessages(developerID: f.developer.id, limit: 10)
             #expect(messages.map(\.userID) == [kept, kept, kept, user])

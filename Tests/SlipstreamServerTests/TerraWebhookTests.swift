@@ -5,13 +5,16 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Slipstream
-@testable import SlipstreamSecrets
 import Testing
+
+@testable import SlipstreamSecrets
 
 @Suite struct TerraWebhookTests {
     static let now: Int64 = 1_764_600_000
 
-    private func signed(_ body: [UInt8], at timestamp: Int64 = now, secret: String = ServiceFixture.terraSecret) -> HTTPFields {
+    private func signed(_ body: [UInt8], at timestamp: Int64 = now, secret: String = ServiceFixture.terraSecret)
+        -> HTTPFields
+    {
         [HTTPField.Name("terra-signature")!: TerraSignature.header(body: body, secret: secret, timestamp: timestamp)]
     }
 
@@ -24,14 +27,19 @@ import Testing
         let f = try await fixture(kind)
         let body = ServiceTests.example
         try await f.test { client in
-            try await client.execute(uri: "/webhooks/terra/\(f.developer.id)", method: .post, headers: signed(body), body: ByteBuffer(bytes: body)) {
+            try await client.execute(
+                uri: "/webhooks/terra/\(f.developer.id)", method: .post, headers: signed(body),
+                body: ByteBuffer(bytes: body)
+            ) {
                 #expect($0.status == .ok)
                 let activities = try #require(field($0.body, "activities") as? [[String: Any]])
-                #expect(activities.map { $0["user_id"] as? String } == [ServiceTests.exampleUser, ServiceTests.exampleUser])
+                #expect(
+                    activities.map { $0["user_id"] as? String } == [ServiceTests.exampleUser, ServiceTests.exampleUser])
             }
             // The user was created for this developer on first sight, and sees the activities.
             try await client.execute(
-                uri: "/v2/activity?user_id=\(ServiceTests.exampleUser)&start_date=2024-05-01&to_webhook=false", method: .get, headers: f.headers
+                uri: "/v2/activity?user_id=\(ServiceTests.exampleUser)&start_date=2024-05-01&to_webhook=false",
+                method: .get, headers: f.headers
             ) {
                 #expect((field($0.body, "data") as? [Any])?.count == 2)
             }
@@ -46,17 +54,25 @@ import Testing
             ([:], "the terra-signature header is missing"),
             (signed(body, secret: "wrong"), "the terra-signature does not match the body"),
             (signed(Array(body.dropLast())), "the terra-signature does not match the body"),
-            (signed(body, at: Self.now - 301), "the terra-signature timestamp is 301 s away from now, beyond the tolerance"),
+            (
+                signed(body, at: Self.now - 301),
+                "the terra-signature timestamp is 301 s away from now, beyond the tolerance"
+            ),
             ([HTTPField.Name("terra-signature")!: "v1=abc"], "the terra-signature header is not t=UNIX,v1=HEX"),
         ]
         try await f.test { client in
             for (headers, detail) in cases {
-                try await client.execute(uri: "/webhooks/terra/\(f.developer.id)", method: .post, headers: headers, body: ByteBuffer(bytes: body)) {
+                try await client.execute(
+                    uri: "/webhooks/terra/\(f.developer.id)", method: .post, headers: headers,
+                    body: ByteBuffer(bytes: body)
+                ) {
                     #expect($0.status == .unauthorized)
                     #expect(field($0.body, "detail") as? String == detail)
                 }
             }
-            try await client.execute(uri: "/webhooks/terra/nobody", method: .post, headers: signed(body), body: ByteBuffer(bytes: body)) {
+            try await client.execute(
+                uri: "/webhooks/terra/nobody", method: .post, headers: signed(body), body: ByteBuffer(bytes: body)
+            ) {
                 #expect($0.status == .notFound)
             }
         }
@@ -67,14 +83,21 @@ import Testing
     @Test(arguments: StorageKind.available)
     func otherEventsAreRecordedAndAnswered200(_ kind: StorageKind) async throws {
         let f = try await fixture(kind)
-        let body = Array(#"{"type":"auth","status":"success","user":{"user_id":"u1","provider":"XOSS"},"reference_id":"r"}"#.utf8)
+        let body = Array(
+            #"{"type":"auth","status":"success","user":{"user_id":"u1","provider":"XOSS"},"reference_id":"r"}"#.utf8)
         try await f.test { client in
-            try await client.execute(uri: "/webhooks/terra/\(f.developer.id)", method: .post, headers: signed(body), body: ByteBuffer(bytes: body)) {
+            try await client.execute(
+                uri: "/webhooks/terra/\(f.developer.id)", method: .post, headers: signed(body),
+                body: ByteBuffer(bytes: body)
+            ) {
                 #expect($0.status == .ok)
                 #expect(String(buffer: $0.body) == #"{"status":"success"}"#)
             }
             let junk = Array("not json".utf8)
-            try await client.execute(uri: "/webhooks/terra/\(f.developer.id)", method: .post, headers: signed(junk), body: ByteBuffer(bytes: junk)) {
+            try await client.execute(
+                uri: "/webhooks/terra/\(f.developer.id)", method: .post, headers: signed(junk),
+                body: ByteBuffer(bytes: junk)
+            ) {
                 #expect($0.status == .badRequest)
             }
         }

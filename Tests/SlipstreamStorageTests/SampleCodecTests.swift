@@ -13,11 +13,15 @@ import Testing
             let time = start + Int64(i) * 1_000_000
             columns[.heartRate].append(time: time, timer: Double(i), value: Double(90 + i % 60))
             // Speeds with three decimals, one sample without a timer.
-            columns[.speed].append(time: time + 374_487, timer: i == 7 ? nil : Double(i), value: Double(i % 900) / 1000 + 5)
+            columns[.speed].append(
+                time: time + 374_487, timer: i == 7 ? nil : Double(i), value: Double(i % 900) / 1000 + 5)
             // Coordinates with 7 decimals, negative longitudes.
-            columns[.position].append(time: time, timer: nil, latitude: 45.0703710 + Double(i) * 1e-5, longitude: -7.6869090 - Double(i) * 1e-5)
+            columns[.position].append(
+                time: time, timer: nil, latitude: 45.0703710 + Double(i) * 1e-5,
+                longitude: -7.6869090 - Double(i) * 1e-5)
             // Values that are no short decimal: raw bits, -0.0 and a tiny number included.
-            columns[.temperature].append(time: time, timer: nil, value: i == 0 ? -0.0 : (i == 1 ? 1e-300 : Double(i) / 3))
+            columns[.temperature].append(
+                time: time, timer: nil, value: i == 0 ? -0.0 : (i == 1 ? 1e-300 : Double(i) / 3))
         }
         let stored = SampleCodec.encode(columns)
         #expect(stored.map(\.channel) == [.heartRate, .speed, .position, .temperature])
@@ -36,7 +40,10 @@ import Testing
     /// One-second heart rate with a timer: 1 byte each for the time, timer and value deltas.
     @Test func aSecondByHeartRateCostsThreeBytesASample() {
         var column = SampleColumn(.heartRate)
-        for i in 0..<3600 { column.append(time: 1_714_800_600_000_000 + Int64(i) * 1_000_000, timer: Double(i), value: Double(120 + i % 20)) }
+        for i in 0..<3600 {
+            column.append(
+                time: 1_714_800_600_000_000 + Int64(i) * 1_000_000, timer: Double(i), value: Double(120 + i % 20))
+        }
         let bytes = SampleCodec.encode(column, channel: .heartRate)
         // Version, count 3600 (2-byte varint); times: unit, first second 1,714,800,600 (zigzag: 5-byte
         // varint), 3599 one-byte deltas; timers: mode, digits, 0, 3599 deltas; values: mode, digits,
@@ -50,7 +57,9 @@ import Testing
         let bytes = SampleCodec.encode(column, channel: .power)
         for cut in 0..<bytes.count {
             var target = SampleColumn(.power)
-            #expect(throws: StorageError.self) { try SampleCodec.decode(Array(bytes[..<cut]), into: &target, channel: .power) }
+            #expect(throws: StorageError.self) {
+                try SampleCodec.decode(Array(bytes[..<cut]), into: &target, channel: .power)
+            }
         }
         var target = SampleColumn(.power)
         #expect(throws: StorageError.self) { try SampleCodec.decode(bytes + [0], into: &target, channel: .power) }

@@ -1,6 +1,6 @@
+import Slipstream
 import Testing
 
-import Slipstream
 @testable import SlipstreamFixtures
 
 /// A multi-hour, multi-activity payload made on the fly, checked against what the generator itself
@@ -70,7 +70,9 @@ import Slipstream
     @Test func theSameSeedWritesTheSameBytes() {
         let small = GeneratorOptions(seconds: 300, activities: 2, seed: 9)
         #expect(PayloadGenerator.bytes(small).bytes == PayloadGenerator.bytes(small).bytes)
-        #expect(PayloadGenerator.bytes(small).bytes != PayloadGenerator.bytes(GeneratorOptions(seconds: 300, activities: 2, seed: 10)).bytes)
+        #expect(
+            PayloadGenerator.bytes(small).bytes
+                != PayloadGenerator.bytes(GeneratorOptions(seconds: 300, activities: 2, seed: 10)).bytes)
     }
 
     @Test func prettyAndCompactPayloadsSummarizeAlike() {

@@ -6,15 +6,15 @@
 // `RECORD_GOLDEN=1 swift test` rewrites the gold files and fails, so a re-record never passes silently.
 
 import Foundation
-import Testing
-
 import Slipstream
+import Testing
 
 private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures/parsing")
 
 private func cases(_ folder: String) -> [String] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent(folder).path)) ?? []
+    let names =
+        (try? FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent(folder).path)) ?? []
     return names.filter { $0.hasSuffix(".json") }.sorted().map { "\(folder)/\($0)" }
 }
 

@@ -1,20 +1,22 @@
 import Foundation
+import Slipstream
 import Testing
 
-import Slipstream
 @testable import SlipstreamFixtures
 
 /// Gzip pushed to an ActivityStream (a request body, `webhooks listen`, a library user's bytes) is
 /// inflated as it arrives and read as the bytes it holds.
 @Suite struct GzipPushTests {
-    static let payload = #"{"metadata":{"summary_id":"g","start_time":"2024-01-01T10:00:00Z"},"heart_rate_data":{"detailed":{"hr_samples":["#
+    static let payload =
+        #"{"metadata":{"summary_id":"g","start_time":"2024-01-01T10:00:00Z"},"heart_rate_data":{"detailed":{"hr_samples":["#
         + #"{"timestamp":"2024-01-01T10:00:00Z","bpm":120},{"timestamp":"2024-01-01T10:00:01Z","bpm":130}]}}}"#
 
     /// `summary_id mean-bpm samples` per activity, the bytes fed `chunk` at a time.
     static func read(_ bytes: [UInt8], chunk: Int) throws(SlipstreamError) -> [String] {
         var lines: [String] = []
         let stream = ActivityStream(source: "pushed") { record in
-            lines.append("\(record.summaryID ?? "-") \(record.summary.heartRate.mean ?? -1) \(record.columns[.heartRate].count)")
+            lines.append(
+                "\(record.summaryID ?? "-") \(record.summary.heartRate.mean ?? -1) \(record.columns[.heartRate].count)")
         }
         for start in stride(from: 0, to: bytes.count, by: chunk) {
             try bytes[start..<min(start + chunk, bytes.count)].withUnsafeBytes { b in

@@ -1,6 +1,5 @@
-import Testing
-
 import Slipstream
+import Testing
 
 /// The closure entry point a Swift user calls (the README shows it).
 @Suite struct LibraryAPITests {
@@ -17,7 +16,8 @@ import Slipstream
         var source = MemorySource(Array(payload.utf8))
         var seen: [(String?, Double?, String?)] = []
         var problems: [String] = []
-        let report = try ActivityReader().forEachActivity(in: &source, problem: { problems.append($0.message) }) { record in
+        let report = try ActivityReader().forEachActivity(in: &source, problem: { problems.append($0.message) }) {
+            record in
             seen.append((record.summaryID, record.summary.power.mean, record.userID))
         }
         // Weights: 100 W for 3 s, 200 W for 1 s, 300 W for the median interval (2 s) -> (300 + 200 + 600) / 6.

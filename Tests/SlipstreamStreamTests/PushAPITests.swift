@@ -1,11 +1,12 @@
-import Testing
-
 import Slipstream
+import Testing
 
 /// The push API as a library user drives it: bytes fed as they arrive, in chunks of any size.
 @Suite struct PushAPITests {
     /// The README's bundled example: two rides.
-    static let example = String(#filePath.dropLast("Tests/SlipstreamStreamTests/PushAPITests.swift".count)) + "examples/xoss-morning-rides.json"
+    static let example =
+        String(#filePath.dropLast("Tests/SlipstreamStreamTests/PushAPITests.swift".count))
+        + "examples/xoss-morning-rides.json"
 
     /// The program of the core v2 issue (and the README's second library example), with `print`
     /// writing into `lines` so that the test can read what it printed.
@@ -13,10 +14,10 @@ import Slipstream
         var lines: [String] = []
         func print(_ items: Any...) { lines.append(items.map { "\($0)" }.joined(separator: " ")) }
 
-        var stream = ActivityStream { record in          // record: ActivityRecord, columns alive here
+        var stream = ActivityStream { record in  // record: ActivityRecord, columns alive here
             print(record.summaryID ?? "-", record.summary.heartRate.mean ?? -1)
         }
-        let bytes = Array(try FileSource.readAll(path: path))   // any way to get bytes
+        let bytes = Array(try FileSource.readAll(path: path))  // any way to get bytes
         for start in stride(from: 0, to: bytes.count, by: chunk) {
             try bytes[start..<min(start + chunk, bytes.count)].withUnsafeBytes { try stream.feed($0) }
         }
@@ -40,7 +41,8 @@ import Slipstream
     }
 
     @Test func columnsAreAliveInTheCallbackAndInTimeOrder() throws {
-        let payload = #"{"metadata":{"summary_id":"c"},"power_data":{"power_samples":["#
+        let payload =
+            #"{"metadata":{"summary_id":"c"},"power_data":{"power_samples":["#
             + #"{"timestamp":"2024-01-01T10:00:02Z","watts":3},{"timestamp":"2024-01-01T10:00:00Z","watts":1}]}}"#
         var watts: [Double] = []
         let stream = ActivityStream { record in watts = Array(record.columns[.power].values) }
@@ -51,7 +53,8 @@ import Slipstream
     }
 
     @Test func aStreamAskedForNoSummariesStillHandsOverTheColumns() throws {
-        let payload = #"{"metadata":{},"heart_rate_data":{"detailed":{"hr_samples":[{"timestamp":"2024-01-01T10:00:00Z","bpm":120}]}}}"#
+        let payload =
+            #"{"metadata":{},"heart_rate_data":{"detailed":{"hr_samples":[{"timestamp":"2024-01-01T10:00:00Z","bpm":120}]}}}"#
         var records: [ActivityRecord] = []
         let stream = ActivityStream(summaries: false) { records.append($0) }
         try Array(payload.utf8).withUnsafeBytes { try stream.feed($0) }
@@ -73,7 +76,9 @@ import Slipstream
     @Test(arguments: [1, 97])
     func anErrorKeepsItsLocationAndStopsTheStream(chunk: Int) throws {
         // The bad byte is the `x` at offset 92 (line 2, column 77); yajl reports the byte after it.
-        let payload = Array("{\"metadata\":{},\n\"power_data\":{\"power_samples\":[{\"timestamp\":\"2024-01-01T10:00:00Z\",\"watts\":1x}]}}".utf8)
+        let payload = Array(
+            "{\"metadata\":{},\n\"power_data\":{\"power_samples\":[{\"timestamp\":\"2024-01-01T10:00:00Z\",\"watts\":1x}]}}"
+                .utf8)
         let stream = ActivityStream(source: "upload") { _ in }
         var caught: SlipstreamError?
         do {

@@ -13,7 +13,10 @@ final class Collector: ActivityConsumer {
 
 /// Reads `bytes` in chunks of `chunkSize` and renders what `summarize` writes (format and pretty as
 /// given), then one line per problem and one for the error, each with kind, line, column, byte and path.
-func render(_ bytes: [UInt8], chunkSize: Int = ActivityReader.chunkSize, format: OutputFormat = .ndjson, name: String = "input.json") -> String {
+func render(
+    _ bytes: [UInt8], chunkSize: Int = ActivityReader.chunkSize, format: OutputFormat = .ndjson,
+    name: String = "input.json"
+) -> String {
     var output: [UInt8] = []
     var diagnostics: [String] = []
     let writer = SummaryWriter(

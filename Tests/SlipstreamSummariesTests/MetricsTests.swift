@@ -2,8 +2,8 @@ import Testing
 
 @testable import Slipstream
 @testable import SlipstreamCore
-@testable import SlipstreamSummaries
 @testable import SlipstreamStream
+@testable import SlipstreamSummaries
 
 /// Sports-science summaries against hand-computed values.
 @Suite struct MetricsTests {
@@ -62,7 +62,8 @@ import Testing
         #expect(abs(easy.intensityFactor - 0.8) < 1e-12 && abs(easy.tss - 32) < 1e-9)
     }
 
-    private func summaries(_ payload: String, _ options: SummaryOptions = SummaryOptions()) throws -> [ActivitySummary] {
+    private func summaries(_ payload: String, _ options: SummaryOptions = SummaryOptions()) throws -> [ActivitySummary]
+    {
         var source = MemorySource(Array(payload.utf8))
         var result: [ActivitySummary] = []
         try ActivityReader(options: options).forEachActivity(in: &source) { result.append($0.summary) }
@@ -95,7 +96,9 @@ import Testing
     @Test func powerStressNeedsFTP() throws {
         var samples: [String] = []
         for second in 0..<60 {
-            samples.append(#"{"timestamp":"2024-01-01T10:00:\#(second < 10 ? "0" : "")\#(second)Z","watts":250,"timer_duration_seconds":\#(second)}"#)
+            samples.append(
+                #"{"timestamp":"2024-01-01T10:00:\#(second < 10 ? "0" : "")\#(second)Z","watts":250,"timer_duration_seconds":\#(second)}"#
+            )
         }
         let payload = #"{"power_data":{"power_samples":[\#(samples.joined(separator: ","))]}}"#
         let without = try summaries(payload)[0]

@@ -2,9 +2,9 @@ import Testing
 
 @testable import Slipstream
 @testable import SlipstreamCore
-@testable import SlipstreamSummaries
-@testable import SlipstreamStream
 @testable import SlipstreamOutput
+@testable import SlipstreamStream
+@testable import SlipstreamSummaries
 
 /// The rules of docs/METRICS.md, each on a small payload whose answer is worked out by hand.
 @Suite struct SummaryRulesTests {
@@ -72,7 +72,8 @@ import Testing
 
     @Test func cadenceAverageExcludesCoastingUnlessAskedTo() throws {
         // 90, 0, 0, 80 rpm each 10 s: without zeros (90 + 80) / 2; with them 170 / 4.
-        let list = [(0, 90), (10, 0), (20, 0), (30, 80)].map { sample($0.0, #""cadence_rpm":\#($0.1)"#) }.joined(separator: ",")
+        let list = [(0, 90), (10, 0), (20, 0), (30, 80)].map { sample($0.0, #""cadence_rpm":\#($0.1)"#) }.joined(
+            separator: ",")
         let payload = #"{"movement_data":{"cadence_samples":[\#(list)]}}"#
         #expect(try summary(payload).cadence.mean == 85)
         var options = SummaryOptions()
@@ -82,13 +83,16 @@ import Testing
 
     @Test func aRowersStrokeRateCountsTheRestsUnlessAskedNot() throws {
         // 24, 0, 0, 20 strokes/min each 10 s on a rowing machine (Terra type 54): 44 / 4 with the rests.
-        let list = [(0, 24), (10, 0), (20, 0), (30, 20)].map { sample($0.0, #""cadence_rpm":\#($0.1)"#) }.joined(separator: ",")
+        let list = [(0, 24), (10, 0), (20, 0), (30, 20)].map { sample($0.0, #""cadence_rpm":\#($0.1)"#) }.joined(
+            separator: ",")
         for (type, expected) in [(54, 11.0), (53, 11.0), (1, 22.0)] {
-            let payload = #"{"metadata":{"name":"x","type":\#(type),"start_time":"2024-05-04T07:30:00Z"},"movement_data":{"cadence_samples":[\#(list)]}}"#
+            let payload =
+                #"{"metadata":{"name":"x","type":\#(type),"start_time":"2024-05-04T07:30:00Z"},"movement_data":{"cadence_samples":[\#(list)]}}"#
             #expect(try summary(payload).cadence.mean == expected, "type \(type)")
         }
         // A `type` inside a nested object is not the activity's.
-        let nested = #"{"metadata":{"name":"x","device":{"type":54},"type":1},"movement_data":{"cadence_samples":[\#(list)]}}"#
+        let nested =
+            #"{"metadata":{"name":"x","device":{"type":54},"type":1},"movement_data":{"cadence_samples":[\#(list)]}}"#
         #expect(try summary(nested).cadence.mean == 22)
         var options = SummaryOptions()
         options.cadenceZeros = .exclude
@@ -152,7 +156,8 @@ import Testing
         // 600 samples at 1 Hz from 10:00:00 to 10:09:59, and the activity ends at 10:09:59: 599 s.
         let speeds = (0..<600).map { sample($0, #""speed_meters_per_second":8"#) }.joined(separator: ",")
         let distances = (0..<600).map { sample($0, #""distance_meters":\#(8 * $0)"#) }.joined(separator: ",")
-        let activity = #"{"metadata":{"start_time":"2024-01-01T10:00:00Z","end_time":"2024-01-01T10:09:59Z"},"#
+        let activity =
+            #"{"metadata":{"start_time":"2024-01-01T10:00:00Z","end_time":"2024-01-01T10:09:59Z"},"#
             + #""movement_data":{"speed_samples":[\#(speeds)]},"distance_data":{"detailed":{"distance_samples":[\#(distances)]}}}"#
         let s = try summary(activity)
         #expect(s.elapsedSeconds == 599 && s.timerSeconds == 599)
@@ -166,9 +171,13 @@ import Testing
         #expect(Summarizer.cumulativeDistance([0, 100, 0, 0, 30]) == 130)
         // A centimetre back is the device's rounding, not a reset (a Garmin multisport file does this).
         #expect(Summarizer.cumulativeDistance([559.5, 559.49, 560]) == 560)
-        let s = try summary(#"{"distance_data":{"detailed":{"distance_samples":["#
-            + [sample(0, #""distance_meters":0"#), sample(10, #""distance_meters":100"#), sample(20, #""distance_meters":200"#),
-               sample(30, #""distance_meters":50"#)].joined(separator: ",") + "]}}}")
+        let s = try summary(
+            #"{"distance_data":{"detailed":{"distance_samples":["#
+                + [
+                    sample(0, #""distance_meters":0"#), sample(10, #""distance_meters":100"#),
+                    sample(20, #""distance_meters":200"#),
+                    sample(30, #""distance_meters":50"#),
+                ].joined(separator: ",") + "]}}}")
         #expect(s.distanceMeters == 250)
         // The reset's interval is 50 m in 10 s, not -150 m.
         #expect(s.maxSpeed == 10)
@@ -219,15 +228,18 @@ import Testing
         // An indoor trainer reports speed 0 and distance 0 throughout: moving time is timer time.
         let speed = [0, 10, 20].map { sample($0, #""speed_meters_per_second":0"#) }.joined(separator: ",")
         let distance = [0, 10, 20].map { sample($0, #""distance_meters":0"#) }.joined(separator: ",")
-        let trainer = #"{"movement_data":{"speed_samples":[\#(speed)]},"distance_data":{"detailed":{"distance_samples":[\#(distance)]}}}"#
+        let trainer =
+            #"{"movement_data":{"speed_samples":[\#(speed)]},"distance_data":{"detailed":{"distance_samples":[\#(distance)]}}}"#
         let indoor = try summary(trainer)
         #expect(indoor.speedSource == .none && indoor.maxSpeed == nil)
         #expect(indoor.timerSeconds == 30 && indoor.movingSeconds == 30)
         #expect(indoor.distanceMeters == 0 && indoor.averageSpeed == 0)
 
         // Speed all 0 but the distance moves: speed comes from the distance samples.
-        let moving = [(0, 0), (10, 50), (20, 100)].map { sample($0.0, #""distance_meters":\#($0.1)"#) }.joined(separator: ",")
-        let wheel = #"{"movement_data":{"speed_samples":[\#(speed)]},"distance_data":{"detailed":{"distance_samples":[\#(moving)]}}}"#
+        let moving = [(0, 0), (10, 50), (20, 100)].map { sample($0.0, #""distance_meters":\#($0.1)"#) }.joined(
+            separator: ",")
+        let wheel =
+            #"{"movement_data":{"speed_samples":[\#(speed)]},"distance_data":{"detailed":{"distance_samples":[\#(moving)]}}}"#
         let outdoor = try summary(wheel)
         #expect(outdoor.speedSource == .distanceSamples && outdoor.maxSpeed == 5 && outdoor.movingSeconds == 20)
     }
@@ -286,9 +298,10 @@ import Testing
 
     @Test func duplicatesAfterAnOrderedStartKeepTheLastOfEachRun() throws {
         // Already in order, duplicates only from the third sample on: 0, 1, 2, 2, 3, 4, 4, 4 s.
-        let s = try summary(heartRate([
-            (0, "100"), (1, "101"), (2, "102"), (2, "103"), (3, "104"), (4, "105"), (4, "106"), (4, "107"),
-        ]))
+        let s = try summary(
+            heartRate([
+                (0, "100"), (1, "101"), (2, "102"), (2, "103"), (3, "104"), (4, "105"), (4, "106"), (4, "107"),
+            ]))
         #expect(s.unsorted[Channel.heartRate.rawValue] == 0)
         #expect(s.duplicates[Channel.heartRate.rawValue] == 3)
         #expect(s.heartRate.count == 5)
@@ -308,7 +321,8 @@ import Testing
 
     @Test func polylineFollowsGooglesExample() {
         // developers.google.com/maps/documentation/utilities/polylinealgorithm
-        let encoded = Geography.encodePolyline(latitudes: [38.5, 40.7, 43.252], longitudes: [-120.2, -120.95, -126.453])
+        let encoded = Geography.encodePolyline(
+            latitudes: [38.5, 40.7, 43.252], longitudes: [-120.2, -120.95, -126.453])
         #expect(encoded == "_p~iF~ps|U_ulLnnqC_mqNvxq`@")
     }
 

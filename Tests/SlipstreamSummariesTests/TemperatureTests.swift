@@ -39,15 +39,22 @@ import Testing
         try writer.activity(try Self.read(Self.payload))
         let text = String(decoding: out, as: UTF8.self)
         #expect(text.contains(#""temperature":{"avg_celsius":24,"max_celsius":30,"min_celsius":20}"#))
-        #expect(text.contains(#""samples":{"heart_rate":0,"power":0,"cadence":0,"speed":0,"distance":0,"elevation":0,"position":0,"temperature":3}"#))
+        #expect(
+            text.contains(
+                #""samples":{"heart_rate":0,"power":0,"cadence":0,"speed":0,"distance":0,"elevation":0,"position":0,"temperature":3}"#
+            ))
     }
 
     @Test func aTemperatureErrorIsLocatedByItsSchemaPath() throws {
-        var source = MemorySource(Array(#"{"metadata":{},"temperature_data":{"ambient_temperature_samples":[{"temperature_celsius":tru}]}}"#.utf8))
+        var source = MemorySource(
+            Array(
+                #"{"metadata":{},"temperature_data":{"ambient_temperature_samples":[{"temperature_celsius":tru}]}}"#
+                    .utf8))
         #expect {
             try ActivityReader().forEachActivity(in: &source) { _ in }
         } throws: { error in
-            (error as? SlipstreamError)?.jsonPath == "$.temperature_data.ambient_temperature_samples[0].temperature_celsius"
+            (error as? SlipstreamError)?.jsonPath
+                == "$.temperature_data.ambient_temperature_samples[0].temperature_celsius"
         }
     }
 
