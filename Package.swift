@@ -71,11 +71,7 @@ let package = Package(
 
         // Made-up inputs for tests, benchmarks and `slipstream generate`: payloads, FIT files, the FIT encoder.
         .target(
-            name: "SlipstreamFixtures",
-            dependencies: [
-                "SlipstreamCore", "SlipstreamFIT", "SlipstreamSummaries",
-                .product(name: "RealModule", package: "swift-numerics"),
-            ]),
+            name: "SlipstreamFixtures", dependencies: ["SlipstreamCore", "SlipstreamFIT", "SlipstreamSummaries"]),
         // `slipstream bench`.
         .target(name: "SlipstreamBench", dependencies: ["Slipstream", "SlipstreamFixtures"]),
 
@@ -181,7 +177,7 @@ let package = Package(
             dependencies: [
                 "Slipstream", "SlipstreamDelivery", "SlipstreamPostgres", "SlipstreamSQLite", "SlipstreamSecrets",
                 "SlipstreamServer",
-                "SlipstreamStorage",
+                "SlipstreamStorage", "SlipstreamFixtures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -3,7 +3,7 @@
 // A row says where the channel's samples stand in Terra's Activity object, what a sample's value is
 // called, which values a sensor can really report, and how the channel is named in Slipstream's
 // output. The JSON decoder's key matching and error paths, the summary writer's per-channel
-// objects, the `columns` and CSV headers and the payload generator are derived from it.
+// objects, and the `columns` and CSV headers are derived from it.
 //
 //     heart_rate_data.detailed.hr_samples[i] = {"timestamp": "…", "bpm": 142, "timer_duration_seconds": 12}
 //     ^ container                ^ listKey                            ^ valueKey

@@ -9,7 +9,7 @@
 //
 // Output goes to a closure in pieces of about 64 KiB: a 200 MB payload never sits in memory.
 
-import RealModule
+import Foundation
 import SlipstreamCore
 
 /// Options of ``PayloadGenerator``.
@@ -151,13 +151,13 @@ public enum PayloadGenerator {
             if coastLeft == 0 && random.next() % 40 == 0 { coastLeft = 5 + Int(random.next() % 20) }
             let coasting = coastLeft > 0
             if coasting { coastLeft -= 1 }
-            let climb = Double.sin(Double(second) / 900.0)
+            let climb = sin(Double(second) / 900.0)
             heart += ((coasting ? 118.0 : 140.0 + 15 * climb) - heart) * 0.05 + (random.unit() - 0.5) * 2
             let speed = max(0.5, (coasting ? 9.5 : 8.0 - 2.5 * climb) + (random.unit() - 0.5))
             distance += speed
             heading += (random.unit() - 0.5) * 0.05
-            latitude += speed * Double.cos(heading) / 111_320.0
-            longitude += speed * Double.sin(heading) / (111_320.0 * Double.cos(latitude * .pi / 180))
+            latitude += speed * cos(heading) / 111_320.0
+            longitude += speed * sin(heading) / (111_320.0 * cos(latitude * .pi / 180))
             seconds.append(
                 Second(
                     time: clock, timer: second, bpm: Int(heart.rounded()),

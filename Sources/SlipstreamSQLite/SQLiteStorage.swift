@@ -1,4 +1,4 @@
-// Storage in one SQLite file through GRDB (the only file that imports it): WAL, synchronous=FULL so
+// Storage in one SQLite file through GRDB (this target is the only one that imports it): WAL, synchronous=FULL so
 // that a commit that returned survives a crash, versioned migrations run on open.
 
 import Foundation

@@ -5,6 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Slipstream
+import SlipstreamFixtures
 import Testing
 
 @testable import SlipstreamStorage
@@ -294,19 +295,8 @@ import Testing
         }
     }
 
-    /// `gzip -n -c` of `bytes`.
-    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let input = directory.appendingPathComponent("body")
-        try Data(bytes).write(to: input)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -n -9 \"$0\"", input.path]
-        try process.run()
-        process.waitUntilExit()
-        return [UInt8](try Data(contentsOf: input.appendingPathExtension("gz")))
-    }
+    /// `gzip -n -9` of `bytes`.
+    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] { try SystemGzip.compress(bytes, level: 9) }
 
     @Test(arguments: StorageKind.available)
     func aGzipBodyIsInflatedAsItStreamsAndACutOneStoresNothing(_ kind: StorageKind) async throws {
