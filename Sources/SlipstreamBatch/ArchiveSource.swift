@@ -1,6 +1,8 @@
 // The only file that imports CArchive. It owns libarchive's read handles and turns them into
-// `ByteSource`s: a member of a tar or zip archive, or a gzip/zstd stream, decompressed chunk by
+// `ByteSource`s: a member of a tar or zip archive, or a compressed stream, decompressed chunk by
 // chunk straight into the caller's buffer. Nothing is extracted to disk or held whole in memory.
+// Gzip is never libarchive's: it is inflated by SlipstreamInput's `GzipSource` (the inflater of
+// request bodies too) and libarchive reads what comes out (a tar, or one payload).
 //
 // - `archive_read_free` is called in `deinit`; the handle never leaves the class.
 // - A nested stream (a `.json.gz` member inside a tar) reads its compressed bytes through a C read
@@ -37,6 +39,10 @@ public final class ArchiveReader: ByteSource {
     public let name: String
     private let handle: OpaquePointer
     private var input: NestedInput?
+    /// Compressed bytes our gzip inflater has consumed, when the input is gzip.
+    private let gzipBytesRead: (() -> Int)?
+    /// What the input's first bytes said it is compressed with, when the opener knew.
+    public let compression: InputFormat?
     /// Decompressed bytes read from the current entry.
     private var entryBytes = 0
     private var entryPath = ""
@@ -49,9 +55,24 @@ public final class ArchiveReader: ByteSource {
 
     /// Opens `path` as an archive or as one compressed stream; `compression`: what its first bytes
     /// said it is compressed with (gzip, zstd...), so that a stream too short to be one is damage.
-    public init(path: String, layout: ArchiveLayout, compression: InputFormat? = nil) throws(SlipstreamError) {
+    public convenience init(path: String, layout: ArchiveLayout, compression: InputFormat? = nil)
+        throws(SlipstreamError)
+    {
+        if compression == .gzip {
+            let gzip = GzipSource(try FileSource(path: path))
+            try self.init(
+                nested: gzip, name: path, layout: layout, compression: .gzip, fileBytes: FileSystem.size(of: path),
+                gzipBytesRead: { gzip.compressedBytesRead })
+        } else {
+            try self.init(file: path, layout: layout, compression: compression)
+        }
+    }
+
+    private init(file path: String, layout: ArchiveLayout, compression: InputFormat?) throws(SlipstreamError) {
         name = path
         fileBytes = FileSystem.size(of: path)
+        gzipBytesRead = nil
+        self.compression = compression
         handle = Self.makeHandle(layout)
         guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
             // deinit frees the handle. A file that opens but does not decompress is damaged.
@@ -67,7 +88,8 @@ public final class ArchiveReader: ByteSource {
     /// A stream whose magic says it is compressed, but which libarchive could not take as such: cut
     /// within its header.
     private func checkDecompresses(_ compression: InputFormat?) throws(SlipstreamError) {
-        guard let compression, compression != .tar, compression != .zip,
+        // Gzip is inflated before libarchive (GzipSource says when it is cut within its header).
+        guard let compression, compression != .tar, compression != .zip, compression != .gzip,
             archive_filter_code(handle, 0) == ARCHIVE_FILTER_NONE
         else { return }
         let size = fileBytes ?? input?.bytesRead ?? 0
@@ -77,24 +99,42 @@ public final class ArchiveReader: ByteSource {
             byteOffset: size)
     }
 
-    /// Decompresses the bytes of `source` (a gzip or zstd stream) as they are read.
+    /// Decompresses the bytes of `source`, a gzip stream (a `.json.gz` member), as they are read.
     public convenience init(decompressing source: some ByteSource, name: String) throws(SlipstreamError) {
-        try self.init(reading: source, name: name, layout: .compressedStream)
+        try self.init(reading: source, name: name, layout: .compressedStream, compression: .gzip)
     }
 
     /// Reads an archive or a compressed stream from `source` (standard input, a pipe, an archive
     /// member) as its bytes are read.
-    public init(reading source: some ByteSource, name: String, layout: ArchiveLayout, compression: InputFormat? = nil)
-        throws(SlipstreamError)
-    {
+    public convenience init(
+        reading source: some ByteSource, name: String, layout: ArchiveLayout, compression: InputFormat? = nil
+    ) throws(SlipstreamError) {
+        if compression == .gzip {
+            let gzip = GzipSource(source)
+            try self.init(
+                nested: gzip, name: name, layout: layout, compression: .gzip, fileBytes: nil,
+                gzipBytesRead: { gzip.compressedBytesRead })
+        } else {
+            try self.init(
+                nested: source, name: name, layout: layout, compression: compression, fileBytes: nil, gzipBytesRead: nil
+            )
+        }
+    }
+
+    private init(
+        nested source: some ByteSource, name: String, layout: ArchiveLayout, compression: InputFormat?, fileBytes: Int?,
+        gzipBytesRead: (() -> Int)?
+    ) throws(SlipstreamError) {
         self.name = name
-        fileBytes = nil
+        self.fileBytes = fileBytes
+        self.gzipBytesRead = gzipBytesRead
+        self.compression = compression
         handle = Self.makeHandle(layout)
         let input = NestedInput(source)
         self.input = input
         let context = Unmanaged.passUnretained(input).toOpaque()
         guard archive_read_open(handle, context, nil, nestedRead, nil) == ARCHIVE_OK else {
-            throw input.failure
+            throw decompressionFailure(input.failure, read: nil)
                 ?? SlipstreamError(
                     .damagedArchive, "cannot decompress: \(Self.errorText(handle))", source: name,
                     byteOffset: input.bytesRead)
@@ -102,11 +142,29 @@ public final class ArchiveReader: ByteSource {
         try checkDecompresses(compression)
     }
 
+    /// What the source of a gzip stream threw, said as libarchive's own decompression failures are:
+    /// `cannot decompress: truncated gzip input (N bytes … read before it)`, at the compressed byte.
+    private func decompressionFailure(_ failure: SlipstreamError?, read: String?, source: String? = nil)
+        -> SlipstreamError?
+    {
+        guard let failure, gzipBytesRead != nil, failure.kind == .damagedArchive else { return failure }
+        let detail = read.map { " (\($0))" } ?? ""
+        return SlipstreamError(
+            .damagedArchive, "cannot decompress: \(failure.message)\(detail)", source: source ?? name,
+            byteOffset: failure.byteOffset ?? compressedBytesRead)
+    }
+
     deinit { archive_read_free(handle) }
 
     private static func makeHandle(_ layout: ArchiveLayout) -> OpaquePointer {
         guard let handle = archive_read_new() else { fatalError("archive_read_new failed: out of memory") }
-        archive_read_support_filter_all(handle)
+        // Every filter but gzip, which GzipSource inflates before libarchive sees the bytes.
+        archive_read_support_filter_bzip2(handle)
+        archive_read_support_filter_xz(handle)
+        archive_read_support_filter_lzma(handle)
+        archive_read_support_filter_zstd(handle)
+        archive_read_support_filter_lz4(handle)
+        archive_read_support_filter_compress(handle)
         switch layout {
         case .archive:
             archive_read_support_format_tar(handle)
@@ -144,10 +202,19 @@ public final class ArchiveReader: ByteSource {
         if exhausted { return nil }
         var entry: OpaquePointer?
         let status = archive_read_next_header(handle, &entry)
-        if status == ARCHIVE_EOF { return nil }
+        if status == ARCHIVE_EOF {
+            // libarchive may take a source that failed for one that ended: the failure stands.
+            if let failure = decompressionFailure(input?.failure, read: nil) {
+                exhausted = true
+                throw failure
+            }
+            return nil
+        }
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
             exhausted = true
-            let error = input?.failure ?? SlipstreamError(.damagedArchive, Self.errorText(handle), source: name)
+            let error =
+                decompressionFailure(input?.failure, read: nil)
+                ?? SlipstreamError(.damagedArchive, Self.errorText(handle), source: name)
             throw withUnreadBytes(error)
         }
         let path = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
@@ -159,7 +226,8 @@ public final class ArchiveReader: ByteSource {
     /// After a member's data failed: reads the next header now, so that the member's error can say
     /// whether the archive goes on (a zip's members stand apart) or ends here (a damaged gzip stream).
     private func probeNextEntry(after error: SlipstreamError) -> SlipstreamError {
-        guard input == nil else { return error }  // one compressed stream: nothing follows
+        // Only a file can be probed: a stream (standard input, a member) is not read past its damage.
+        guard fileBytes != nil else { return error }
         var entry: OpaquePointer?
         let status = archive_read_next_header(handle, &entry)
         if status == ARCHIVE_EOF {
@@ -191,21 +259,22 @@ public final class ArchiveReader: ByteSource {
     public var isSingleStream: Bool { archive_format(handle) == ARCHIVE_FORMAT_RAW }
 
     /// Bytes of the archive file (compressed) consumed so far, for progress.
-    public var compressedBytesRead: Int { Int(archive_filter_bytes(handle, -1)) }
+    public var compressedBytesRead: Int { gzipBytesRead?() ?? Int(archive_filter_bytes(handle, -1)) }
 
     /// - Throws: kind `damagedArchive` when the member's data is damaged; its message says when the
     ///   archive cannot be read past the damage.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
-        let count = archive_read_data(handle, buffer.baseAddress, buffer.count)
+        var count = archive_read_data(handle, buffer.baseAddress, buffer.count)
+        if count == 0, input?.failure != nil { count = -1 }
         guard count >= 0 else {
             // Located by the compressed byte where decompressing broke; a member also by its own bytes.
             let single = isSingleStream
-            let member = !single && input == nil && !entryPath.isEmpty ? "\(name)!\(entryPath)" : name
+            let member = !single && fileBytes != nil && !entryPath.isEmpty ? "\(name)!\(entryPath)" : name
             let read =
                 single
                 ? "\(entryBytes) bytes decompressed before it" : "\(entryBytes) bytes of \(entryPath) read before it"
             let error =
-                input?.failure
+                decompressionFailure(input?.failure, read: single && entryBytes == 0 ? nil : read, source: member)
                 ?? SlipstreamError(
                     .damagedArchive, "cannot decompress: \(Self.errorText(handle)) (\(read))", source: member,
                     byteOffset: compressedBytesRead)

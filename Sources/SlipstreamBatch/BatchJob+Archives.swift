@@ -49,7 +49,7 @@ extension BatchJob {
             return readMember(archive, name: name, gzip: false, readAhead: readAhead, state)
         }
         state.submit(source: name) { reader, consumer throws(SlipstreamError) in
-            let stream = try ArchiveReader(path: path, layout: .compressedStream)
+            let stream = try ArchiveReader(path: path, layout: .compressedStream, compression: archive.compression)
             guard try stream.nextEntry() != nil else { return ReadReport() }
             return try Self.parse(stream, gzip: false, name: name, reader: reader, consumer: consumer)
         }

@@ -58,4 +58,15 @@ import Testing
                 try ArchiveReader(reading: MemorySource(bytes), name: "<stdin>", layout: .any, compression: .gzip)
             } == nil)
     }
+
+    /// libarchive never checked a gzip member's CRC-32; our inflater does, as `gzip -t` does.
+    @Test func aGzipStreamWhoseChecksumIsWrongIsDamage() throws {
+        var bytes = try Self.gzipped()
+        bytes[bytes.count - 8] ^= 0xFF  // the trailer: CRC-32, then the length
+        let error = Self.readAll { () throws(SlipstreamError) in
+            try ArchiveReader(reading: MemorySource(bytes), name: "<stdin>", layout: .any, compression: .gzip)
+        }
+        #expect(error?.kind == .damagedArchive)
+        #expect(error?.message.contains("incorrect data check") == true, "\(String(describing: error))")
+    }
 }
