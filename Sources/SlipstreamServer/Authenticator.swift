@@ -2,6 +2,7 @@
 
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import SlipstreamSecrets
 import SlipstreamStorage
 
@@ -10,9 +11,11 @@ struct Authenticator: Sendable {
     let accounts: any AccountStore
 
     func developer(_ request: Request) async throws -> Developer {
-        guard let id = request.headers[HTTPField.Name("dev-id")!],
-            let key = request.headers[HTTPField.Name("x-api-key")!]
-        else {
+        try await developer(headers: request.headers)
+    }
+
+    func developer(headers: HTTPFields) async throws -> Developer {
+        guard let id = headers[HTTPField.Name("dev-id")!], let key = headers[HTTPField.Name("x-api-key")!] else {
             throw Problem.unauthorized("dev-id or x-api-key headers are missing")
         }
         // The same work whether or not the developer exists, so that timing tells nothing.
@@ -27,7 +30,11 @@ struct Authenticator: Sendable {
     /// The developer's user named by the `user_id` parameter: 400 when it is missing, 404 when it is
     /// unknown or another developer's.
     func requestedUser(_ request: Request, of developer: Developer) async throws -> ServiceUser {
-        guard let id = request.uri.queryParameters.get("user_id"), !id.isEmpty else {
+        try await requestedUser(request.uri, of: developer)
+    }
+
+    func requestedUser(_ uri: URI, of developer: Developer) async throws -> ServiceUser {
+        guard let id = uri.queryParameters.get("user_id"), !id.isEmpty else {
             throw Problem.badRequest("user_id is required")
         }
         guard let user = try await accounts.user(id: id, developerID: developer.id) else {

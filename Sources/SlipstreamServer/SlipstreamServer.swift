@@ -71,7 +71,10 @@ public struct SlipstreamServer: Sendable {
         }
         var application = Application(
             router: router(),
-            server: .http1(configuration: .init(idleTimeout: .seconds(settings.idleTimeoutSeconds))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ExpectContinueHandler(accepts: acceptsBody)],
+                    idleTimeout: .seconds(settings.idleTimeoutSeconds))),
             configuration: ApplicationConfiguration(
                 address: .hostname(settings.host, port: settings.port), serverName: "slipstream"),
             services: services,

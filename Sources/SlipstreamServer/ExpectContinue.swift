@@ -1,0 +1,75 @@
+// `Expect: 100-continue` (curl sends it with every body over 1 MB, then waits a second for an
+// answer): `100 Continue` once the request would be accepted, so that the body follows at once;
+// nothing when it would not, so that the route's own 4xx (401, 404, 413 from Content-Length) is
+// the answer and the body is never sent. Hummingbird does not answer it; this handler sits between
+// the HTTP codec and the application.
+
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import NIOHTTPTypes
+
+final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// Whether the request, by its head alone, would be accepted.
+    private let accepts: @Sendable (HTTPRequest) async -> Bool
+    /// The current request's final response has begun: no 100 may follow it.
+    private var answered = false
+
+    init(accepts: @escaping @Sendable (HTTPRequest) async -> Bool) {
+        self.accepts = accepts
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let request) = unwrapInboundIn(data) {
+            answered = false
+            if request.headerFields[.expect]?.lowercased() == "100-continue" { decide(request, context: context) }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .head(let response) = unwrapOutboundIn(data), response.status.kind != .informational { answered = true }
+        context.write(data, promise: promise)
+    }
+
+    private func decide(_ request: HTTPRequest, context: ChannelHandlerContext) {
+        let verdict = context.eventLoop.makePromise(of: Bool.self)
+        let accepts = self.accepts
+        verdict.completeWithTask { await accepts(request) }
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        verdict.futureResult.whenSuccess { accepted in
+            let (handler, context) = bound.value
+            guard accepted, !handler.answered else { return }
+            context.writeAndFlush(handler.wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        }
+    }
+}
+
+extension SlipstreamServer {
+    /// What the routes would say of a request before reading its body: the body fits, and for
+    /// ingest the developer's key and the user hold, for Terra's pushes the developer has a secret.
+    func acceptsBody(_ head: HTTPRequest) async -> Bool {
+        if let length = head.headerFields[.contentLength].flatMap({ Int($0) }), length > settings.maxBodyBytes {
+            return false
+        }
+        let uri = URI(head.path ?? "/")
+        let auth = Authenticator(accounts: storage)
+        switch (head.method, uri.path) {
+        case (.post, "/v2/ingest"):
+            guard let developer = try? await auth.developer(headers: head.headerFields) else { return false }
+            return (try? await auth.requestedUser(uri, of: developer)) != nil
+        case (.post, "/v2/auth/authenticateUser"):
+            return (try? await auth.developer(headers: head.headerFields)) != nil
+        case (.post, let path) where path.hasPrefix("/webhooks/terra/"):
+            let id = String(path.dropFirst("/webhooks/terra/".count))
+            return (try? await storage.developer(id: id))??.terraSigningSecret != nil
+        default:
+            return false  // no other route takes a body: its answer comes at once
+        }
+    }
+}
