@@ -180,8 +180,10 @@ let package = Package(
             dependencies: [
                 "Slipstream", "SlipstreamDelivery", "SlipstreamPostgres", "SlipstreamSQLite", "SlipstreamSecrets",
                 "SlipstreamServer",
-                "SlipstreamStorage", "SlipstreamFixtures",
+                "SlipstreamStorage", "SlipstreamFixtures", "SlipstreamCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The outage tests make the drivers' own errors.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -26,6 +26,9 @@ trap 'rm -f "$generated"' EXIT
 # The service over loopback: a crash with uploads in flight, hostile clients, SIGTERM, two servers,
 # schemathesis against our OpenAPI document, webhooks checked by the standardwebhooks package.
 "$venv/bin/python" scripts/check-service.py --slipstream "$bin" --postgres "$SLIPSTREAM_TEST_POSTGRES" --schemathesis "$venv/bin/st"
+# Faults: the throwaway PostgreSQL stopped and started under load (503, never 500; back by itself),
+# SQLite on a small tmpfs filled up (507, nothing half stored, reads go on).
+"$venv/bin/python" scripts/check-faults.py --slipstream "$bin" --postgres "$SLIPSTREAM_TEST_POSTGRES"
 
 # The FIT decoder against fitdecode and Garmin's own SDK: generated rides (sessions after and before
 # the records, a strap's hr messages chained after), the fixtures, and every file of the shared

@@ -32,4 +32,15 @@ trap stop EXIT
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c fsync=on" start >/dev/null
 "${as[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U slipstream slipstream_test
 export SLIPSTREAM_TEST_POSTGRES="postgres://slipstream@127.0.0.1:$port/slipstream_test"
+# `$SLIPSTREAM_TEST_PG_CONTROL stop|start`: the fault checks take the database away and bring it back.
+cat > "$data/control" <<CONTROL
+#!/usr/bin/env bash
+case "\$1" in
+    stop) ${as[*]} "$bin/pg_ctl" -D "$data/cluster" -m fast -w stop >/dev/null ;;
+    start) ${as[*]} "$bin/pg_ctl" -D "$data/cluster" -l "$data/log" -w \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c fsync=on" start >/dev/null ;;
+esac
+CONTROL
+chmod +x "$data/control"
+export SLIPSTREAM_TEST_PG_CONTROL="$data/control"
 "$@"

@@ -24,6 +24,8 @@ struct Serve: AsyncParsableCommand {
         256 << 20
     @Option(help: "Seconds a terra-signature timestamp may be away from now.") var signatureTolerance: Int64 = 300
     @Option(help: "Seconds an idle connection is kept open.") var idleTimeout: Int64 = 60
+    @Option(help: "Seconds a database call may wait before the request is answered 503 (the database is away).")
+    var databaseTimeout: Int64 = 5
     @Option(help: "The URL users reach this server at (for auth_url); default http://HOST:PORT.") var publicURL: String?
     @Option(help: "Seconds a webhook delivery attempt may take.") var deliveryTimeout: Int64 = 15
     @Option(help: "Waits after each failed delivery attempt (s, m, h, d); after the last, the message fails.")
@@ -40,6 +42,7 @@ struct Serve: AsyncParsableCommand {
         settings.maxBodyBytes = maxBodyBytes
         settings.signatureToleranceSeconds = signatureTolerance
         settings.idleTimeoutSeconds = idleTimeout
+        settings.databaseTimeoutSeconds = databaseTimeout
         settings.publicURL = publicURL
         guard let schedule = DeliverySettings.parseSchedule(retrySchedule) else {
             throw ValidationError("--retry-schedule '\(retrySchedule)': give waits like 5s,5m,2h,1d")

@@ -56,13 +56,26 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Sends until a graceful shutdown, which lets the attempts in flight finish.
     public func run() async throws {
+        var failures = 0
         while !Task.isShuttingDownGracefully {
             let sent: Int
             do {
                 sent = try await runOnce()
+                if failures > 0 {
+                    logger.info("delivery: the outbox can be read again", metadata: ["after": "\(failures)"])
+                }
+                failures = 0
             } catch {
-                logger.error("delivery: the outbox could not be read", metadata: ["error": "\(error)"])
-                sent = 0
+                // The database is away (or failing): wait longer each time, up to 30 s, then go on.
+                failures += 1
+                let wait = min(30, 1 << min(failures - 1, 5))
+                if failures == 1 || failures.isMultiple(of: 10) {
+                    logger.error(
+                        "delivery: the outbox could not be read",
+                        metadata: ["error": "\(error)", "retry_in_seconds": "\(wait)", "failures": "\(failures)"])
+                }
+                try? await Task.sleep(for: .seconds(wait))
+                continue
             }
             if sent == 0 {
                 metrics?.queueDepth((try? await storage.pendingCount()) ?? 0)

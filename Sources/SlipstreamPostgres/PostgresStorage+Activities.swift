@@ -153,18 +153,6 @@ extension PostgresStorage {
         return result
     }
 
-    /// PostgreSQL checks its pages itself; this checks what ties our tables together.
-    public func integrityProblem() async throws -> String? {
-        let rows = try await client.query(
-            """
-            SELECT (SELECT count(*) FROM activity_samples s WHERE NOT EXISTS
-                      (SELECT 1 FROM activities a WHERE a.user_id = s.user_id AND a.summary_id = s.summary_id))
-                 + (SELECT count(*) FROM activities a WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = a.user_id))
-            """, logger: logger)
-        for try await orphans in rows.decode(Int64.self) where orphans > 0 { return "\(orphans) orphaned rows" }
-        return nil
-    }
-
     static let activityColumns = "user_id, summary_id, start_time, end_time, utc_offset_seconds, summary"
 
     /// Rows of ``activityColumns`` as stored activities, without their samples.

@@ -300,11 +300,4 @@ public final class SQLiteStorage: Storage {
             }
         }
     }
-
-    public func integrityProblem() async throws -> String? {
-        try await pool.read { db in
-            let result = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            return result == ["ok"] ? nil : result.joined(separator: "; ")
-        }
-    }
 }

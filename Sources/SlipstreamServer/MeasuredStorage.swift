@@ -1,18 +1,68 @@
-// A storage that times each call into `slipstream_database_duration_seconds{operation}`.
+// A storage that times each call into `slipstream_database_duration_seconds{operation}`, says its
+// driver's outages and full disks as StorageError (answered 503 and 507), and remembers whether the
+// database answered last (for /healthz, which asks nothing of it).
 
+import SlipstreamCore
 import SlipstreamStorage
 
 struct MeasuredStorage: Storage {
     let inner: any Storage
     let metrics: ServiceMetrics
+    /// How long a call may wait for the database (a connection, a lock) before it is an outage.
+    let timeout: Duration
+    /// Whether the last call reached the database.
+    let reachable = Locked(true)
 
-    private func timed<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    private func timed<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws
+        -> T
+    {
         let clock = ContinuousClock()
         let start = clock.now
         defer { metrics.database(operation, duration: clock.now - start) }
-        return try await body()
+        do {
+            let result = try await withTimeout(body)
+            reachable.withLock { $0 = true }
+            return result
+        } catch {
+            guard let failure = error as? StorageError ?? inner.storageError(for: error) else { throw error }
+            if case .unavailable = failure { reachable.withLock { $0 = false } }
+            throw failure
+        }
     }
 
+    /// A database that does not answer in `timeout` (PostgreSQL down: the pool waits for a
+    /// connection that never comes) is unavailable. The answer comes at the timeout whether or not
+    /// the call heeds its cancellation (a connection attempt may not, for its own 10 s).
+    private func withTimeout<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = self.timeout
+        let answered = Locked(false)
+        /// True for the first of the call and the timer to finish: it answers.
+        let first: @Sendable () -> Bool = {
+            answered.withLock { was in
+                defer { was = true }
+                return !was
+            }
+        }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let timer = Locked<Task<Void, Never>?>(nil)
+            let call = Task {
+                let result: Result<T, any Error>
+                do { result = .success(try await body()) } catch { result = .failure(error) }
+                timer.withLock { $0?.cancel() }
+                if first() { continuation.resume(with: result) }
+            }
+            timer.withLock {
+                // A call that has answered already needs no timer.
+                guard !answered.withLock({ $0 }) else { return }
+                $0 = Task {
+                    guard (try? await Task.sleep(for: timeout)) != nil, first() else { return }
+                    call.cancel()
+                    continuation.resume(
+                        throwing: StorageError.unavailable("no answer within \(timeout.components.seconds) s"))
+                }
+            }
+        }
+    }
     func insertDeveloper(_ developer: Developer) async throws {
         try await timed("insert_developer") { try await inner.insertDeveloper(developer) }
     }
@@ -99,5 +149,9 @@ struct MeasuredStorage: Storage {
     func pendingCount() async throws -> Int { try await timed("pending_count") { try await inner.pendingCount() } }
     func integrityProblem() async throws -> String? {
         try await timed("integrity") { try await inner.integrityProblem() }
+    }
+    func ping() async throws { try await timed("ping") { try await inner.ping() } }
+    func storageError(for error: any Error) -> StorageError? {
+        error as? StorageError ?? inner.storageError(for: error)
     }
 }

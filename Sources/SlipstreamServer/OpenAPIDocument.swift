@@ -28,6 +28,13 @@ enum OpenAPIDocument {
               security: []
               responses:
                 '200': {description: serving, content: {application/json: {schema: {$ref: '#/components/schemas/Success'}}}}
+          /readyz:
+            get:
+              operationId: ready
+              security: []
+              responses:
+                '200': {description: the database answers, content: {application/json: {schema: {$ref: '#/components/schemas/Success'}}}}
+                '503': {$ref: '#/components/responses/Problem'}
           /metrics:
             get:
               operationId: metrics

@@ -4,6 +4,7 @@
 import Foundation
 import Hummingbird
 import SlipstreamCore
+import SlipstreamStorage
 
 public struct Problem: HTTPResponseError, Equatable {
     public var status: HTTPResponse.Status
@@ -48,6 +49,23 @@ public struct Problem: HTTPResponseError, Equatable {
         fields[.contentType] = "application/problem+json"
         return Response(
             status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+    }
+
+    /// A database outage is 503 with `Retry-After` (the server reconnects by itself); a full disk is
+    /// 507, and nothing of the request was stored. Other storage errors are the server's (500).
+    static func storage(_ failure: StorageError) -> Problem? {
+        switch failure {
+        case .unavailable:
+            var problem = Problem(
+                .serviceUnavailable, "\(failure); try again (an activity sent again replaces its copy)")
+            problem.headers[.retryAfter] = "2"
+            return problem
+        case .full:
+            return Problem(
+                HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "\(failure); nothing was stored")
+        default:
+            return nil
+        }
     }
 
     static func badRequest(_ detail: String) -> Problem { Problem(.badRequest, detail) }

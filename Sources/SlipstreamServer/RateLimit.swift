@@ -28,8 +28,15 @@ public struct RateLimit: Sendable {
             problem.headers[Self.ruleHeader] = "r1"
             throw problem
         }
-        let decision = try await storage.spendRequestedDays(
-            userID: userID, days: days, now: now, limit: daysPerWindow, window: windowSeconds)
+        let decision: RateDecision
+        do {
+            decision = try await storage.spendRequestedDays(
+                userID: userID, days: days, now: now, limit: daysPerWindow, window: windowSeconds)
+        } catch StorageError.full {
+            // A full disk cannot count the days, and reads must go on: the request is let through
+            // uncounted (it says nothing of a budget).
+            return [:]
+        }
         guard decision.allowed else {
             var problem = Problem(
                 .tooManyRequests,

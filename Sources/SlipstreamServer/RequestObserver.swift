@@ -3,6 +3,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SlipstreamStorage
 
 private func seconds(_ duration: Duration) -> String {
     let (whole, fraction) = duration.components
@@ -54,6 +55,7 @@ struct RequestObserver<Context: RequestContext>: RouterMiddleware {
         } catch {
             // Hummingbird's own (no route, wrong method) become problem+json like ours.
             var answered: any Error = (error as? HTTPError).map { Self.problem($0, request) } ?? error
+            if let failure = error as? StorageError, let problem = Problem.storage(failure) { answered = problem }
             if !(answered is any HTTPResponseError) {
                 answered = Problem(.internalServerError, "the server failed (request id \(context.id))")
             }

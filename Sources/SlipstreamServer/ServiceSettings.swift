@@ -11,6 +11,8 @@ public struct ServiceSettings: Sendable {
     public var maxBodyBytes = 256 << 20
     /// Seconds a `terra-signature` timestamp may be from now.
     public var signatureToleranceSeconds: Int64 = 300
+    /// Seconds a database call may wait (for a connection, a lock) before it is answered 503.
+    public var databaseTimeoutSeconds: Int64 = 5
     /// Seconds a connection may stay idle (a slow client) before it is closed.
     public var idleTimeoutSeconds: Int64 = 60
     /// Where users are sent to connect (`auth_url`); defaults to http://HOST:PORT.

@@ -2,7 +2,8 @@
 //
 //     POST   /v2/auth/authenticateUser     GET /v2/userInfo     GET /v2/subscriptions
 //     DELETE /v2/auth/deauthenticateUser   POST /v2/ingest      GET /v2/activity
-//     POST   /webhooks/terra/{dev_id}      GET /auth/connected  GET /healthz  GET /metrics  GET /openapi.yaml
+//     POST   /webhooks/terra/{dev_id}      GET /auth/connected  GET /healthz  GET /readyz
+//     GET    /metrics                      GET /openapi.yaml
 
 import Foundation
 import Hummingbird
@@ -15,15 +16,18 @@ public struct SlipstreamServer: Sendable {
     public let storage: any Storage
     public let settings: ServiceSettings
     public let metrics = ServiceMetrics()
+    private let measured: MeasuredStorage
 
     public init(storage: any Storage, settings: ServiceSettings) {
-        self.storage = MeasuredStorage(inner: storage, metrics: metrics)
+        measured = MeasuredStorage(inner: storage, metrics: metrics, timeout: .seconds(settings.databaseTimeoutSeconds))
+        self.storage = measured
         self.settings = settings
     }
 
     /// The methods of each path, for 405 answers (the router itself says 404).
     static let methods: [(path: String, methods: [HTTPRequest.Method])] = [
-        ("/healthz", [.get]), ("/metrics", [.get]), ("/openapi.yaml", [.get]), ("/auth/connected", [.get]),
+        ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]), ("/openapi.yaml", [.get]),
+        ("/auth/connected", [.get]),
         ("/v2/auth/authenticateUser", [.post]), ("/v2/userInfo", [.get]), ("/v2/subscriptions", [.get]),
         ("/v2/auth/deauthenticateUser", [.delete]), ("/v2/ingest", [.post]), ("/v2/activity", [.get]),
         ("/webhooks/terra/", [.post]),
@@ -32,7 +36,24 @@ public struct SlipstreamServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestObserver(metrics: metrics))
-        router.get("/healthz") { _, _ in ServiceJSON.response { TerraJSON.statusObject(&$0) } }
+        // Liveness asks nothing of the database: it says whether the last call reached it.
+        router.get("/healthz") { _, _ in
+            ServiceJSON.response { w in
+                w.beginObject()
+                TerraJSON.status(&w)
+                w.key("slipstream")
+                w.beginObject()
+                w.key("database")
+                w.string(measured.reachable.withLock { $0 } ? "up" : "down")
+                w.endObject()
+                w.endObject()
+            }
+        }
+        // Readiness is one round trip: 503 with Retry-After while the database cannot answer.
+        router.get("/readyz") { _, _ in
+            try await storage.ping()
+            return ServiceJSON.response { TerraJSON.statusObject(&$0) }
+        }
         router.get("/metrics") { _, _ in metrics.response() }
         router.get("/openapi.yaml") { _, _ in
             Response(

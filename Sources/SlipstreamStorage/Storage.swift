@@ -83,6 +83,11 @@ public protocol OutboxStore: Sendable {
 
 /// The database as a whole.
 public protocol DatabaseHealth: Sendable {
+    /// One round trip to the database: throws when it cannot answer now.
+    func ping() async throws
+    /// What a failure of this database's driver means for a caller, when it is an outage
+    /// (``StorageError/unavailable(_:)``) or a full disk (``StorageError/full(_:)``); nil otherwise.
+    func storageError(for error: any Error) -> StorageError?
     /// Runs the database's own consistency check; nil when it passes, else what it reported.
     func integrityProblem() async throws -> String?
 }

@@ -146,11 +146,17 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     /// The user id exists under another developer.
     case userOwnedElsewhere(String)
     case unsupportedDatabase(String)
+    /// The database cannot be reached now (down, restarting, the connection lost): try again soon.
+    case unavailable(String)
+    /// The database has no room left (a full disk): nothing of the write was stored.
+    case full(String)
 
     public var description: String {
         switch self {
         case .corrupt(let what): "the database holds damaged data (\(what))"
         case .userOwnedElsewhere(let id): "user \(id) belongs to another developer"
+        case .unavailable(let why): "the database is unavailable (\(why))"
+        case .full(let why): "the database has no room left (\(why))"
         case .unsupportedDatabase(let url):
             "unsupported database URL \(url): give a file path, sqlite:PATH or postgres://USER@HOST/DB"
         }

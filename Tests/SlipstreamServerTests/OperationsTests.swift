@@ -11,7 +11,7 @@ import Testing
         let f = try await ServiceFixture.make(.sqlite)
         try await f.test { client in
             try await client.execute(uri: "/healthz", method: .get) {
-                #expect(String(buffer: $0.body) == #"{"status":"success"}"#)
+                #expect(String(buffer: $0.body) == #"{"status":"success","slipstream":{"database":"up"}}"#)
             }
             let user = try await f.newUser(client)
             try await client.execute(
