@@ -7,6 +7,9 @@ outage:   PostgreSQL stopped and started again under a steady ingest load: every
           and every ingest answered 200 is stored.
 fulldisk: SQLite on a 6 MiB tmpfs filled by ingests: the one that does not fit is 507 with
           nothing of it stored, and reads go on (200).
+clients:  a head sent a byte at a time is 408 after --header-timeout; a body that brings less than
+          1 KiB in 10 s is closed; connections past --max-connections are 503 at once; a head over
+          --max-header-bytes is 431; and the server goes on serving through all of it.
 
 Uses check-service.py's helpers. The outage needs SLIPSTREAM_TEST_PG_CONTROL (scripts/with-postgres.sh
 sets it: `CONTROL stop|start`); the full disk needs to mount a tmpfs (root).
@@ -135,11 +138,63 @@ def check_fulldisk(args, workdir):
         subprocess.run(["umount", mount], capture_output=True)
 
 
+def trickle(server, head, piece, every, limit):
+    """Sends `head`, then `piece` every `every` seconds until the server answers or closes: what it
+    answered (b"" for a close) and after how long."""
+    started = time.time()
+    with checks.socket.create_connection(("127.0.0.1", server.port), timeout=limit) as s:
+        s.sendall(head)
+        while time.time() - started < limit:
+            try:
+                s.sendall(piece)
+                s.settimeout(every)
+                answer = s.recv(200)
+                return answer, time.time() - started
+            except checks.socket.timeout:
+                continue
+            except (BrokenPipeError, ConnectionResetError):
+                return b"", time.time() - started
+    return None, time.time() - started
+
+
+def check_clients(args, workdir):
+    database = "sqlite:" + os.path.join(workdir, "clients.sqlite")
+    keys = developer(args.slipstream, database, workdir)
+    server = Server(args.slipstream, database, workdir,
+                    ["--no-deliveries", "--header-timeout", "2", "--max-connections", "8", "--max-header-bytes", "8192"]).start()
+    user = new_user(server, keys)
+    answer, waited = trickle(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ", b"a", 0.5, 20)
+    check(answer is not None and answer.startswith(b"HTTP/1.1 408") and waited < 5,
+          f"clients: a head sent a byte at a time is 408 after --header-timeout ({waited:.1f} s, {answer[:30] if answer else answer})")
+    head = (f"POST /v2/ingest?user_id={user} HTTP/1.1\r\nHost: x\r\ndev-id: {keys['dev-id']}\r\n"
+            f"x-api-key: {keys['x-api-key']}\r\nContent-Length: 100000\r\n\r\n").encode()
+    answer, waited = trickle(server, head, b" " * 10, 1, 40)
+    check(answer == b"" and waited < 15, f"clients: a body of 10 bytes a second is closed ({waited:.1f} s, {answer!r})")
+    check(server.alive(), "clients: ... and the server goes on serving")
+    big = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"
+    response = checks.raw(server, big)
+    check(checks.status_of(response) == 431, f"clients: a head over --max-header-bytes is 431 ({response[:40]!r})")
+    held = [checks.socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(12)]
+    time.sleep(0.5)
+    refused = 0
+    for connection in held:
+        connection.settimeout(0.5)
+        try:
+            refused += connection.recv(100).startswith(b"HTTP/1.1 503")
+        except checks.socket.timeout:
+            pass
+    check(refused == 4, f"clients: 12 connections past --max-connections 8: 4 answered 503 at once ({refused})")
+    for connection in held:
+        connection.close()
+    check(checks.wait_until(server.alive, 10), "clients: ... and once they close, the server serves again")
+    server.kill()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--slipstream", required=True)
     parser.add_argument("--postgres")
-    parser.add_argument("checks", nargs="*", default=["outage", "fulldisk"])
+    parser.add_argument("checks", nargs="*", default=["outage", "fulldisk", "clients"])
     args = parser.parse_args()
     args.slipstream = os.path.abspath(args.slipstream)
     with tempfile.TemporaryDirectory() as workdir:

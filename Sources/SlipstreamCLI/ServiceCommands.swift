@@ -24,6 +24,9 @@ struct Serve: AsyncParsableCommand {
         256 << 20
     @Option(help: "Seconds a terra-signature timestamp may be away from now.") var signatureTolerance: Int64 = 300
     @Option(help: "Seconds an idle connection is kept open.") var idleTimeout: Int64 = 60
+    @Option(help: "Seconds a request head may take to arrive (more: 408 and closed).") var headerTimeout: Int64 = 10
+    @Option(help: "Bytes a request head may hold (more: 431).") var maxHeaderBytes = 64 << 10
+    @Option(help: "Connections open at once (more: 503 and closed at once).") var maxConnections = 4096
     @Option(help: "Seconds a database call may wait before the request is answered 503 (the database is away).")
     var databaseTimeout: Int64 = 5
     @Option(help: "The URL users reach this server at (for auth_url); default http://HOST:PORT.") var publicURL: String?
@@ -42,6 +45,9 @@ struct Serve: AsyncParsableCommand {
         settings.maxBodyBytes = maxBodyBytes
         settings.signatureToleranceSeconds = signatureTolerance
         settings.idleTimeoutSeconds = idleTimeout
+        settings.headerTimeoutSeconds = headerTimeout
+        settings.maxHeaderBytes = maxHeaderBytes
+        settings.maxConnections = maxConnections
         settings.databaseTimeoutSeconds = databaseTimeout
         settings.publicURL = publicURL
         guard let schedule = DeliverySettings.parseSchedule(retrySchedule) else {

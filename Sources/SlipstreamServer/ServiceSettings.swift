@@ -13,6 +13,12 @@ public struct ServiceSettings: Sendable {
     public var signatureToleranceSeconds: Int64 = 300
     /// Seconds a database call may wait (for a connection, a lock) before it is answered 503.
     public var databaseTimeoutSeconds: Int64 = 5
+    /// Seconds a request's head may take to arrive whole (a slow client) before it is answered 408.
+    public var headerTimeoutSeconds: Int64 = 10
+    /// Bytes a request's head may hold: more is 431.
+    public var maxHeaderBytes = 64 << 10
+    /// Connections open at once: more are answered 503 and closed before anything is parsed.
+    public var maxConnections = 4096
     /// Seconds a connection may stay idle (a slow client) before it is closed.
     public var idleTimeoutSeconds: Int64 = 60
     /// Where users are sent to connect (`auth_url`); defaults to http://HOST:PORT.

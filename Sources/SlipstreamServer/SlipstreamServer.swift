@@ -7,6 +7,7 @@
 
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import SlipstreamDelivery
@@ -67,6 +68,22 @@ public struct SlipstreamServer: Sendable {
         return router
     }
 
+    /// HTTP/1 behind the connection guards (ConnectionGuards.swift), answering Expect: 100-continue.
+    private func guardedServer() -> HTTPServerBuilder {
+        let limits = ConnectionLimits(
+            maxConnections: settings.maxConnections, headerTimeout: .seconds(settings.headerTimeoutSeconds),
+            maxHeaderBytes: settings.maxHeaderBytes)
+        let configuration = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(settings.idleTimeoutSeconds),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: settings.maxHeaderBytes, maxHeaderListSize: settings.maxHeaderBytes))
+        return HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(
+                responder: responder, configuration: configuration, limits: limits,
+                handlers: { [ExpectContinueHandler(accepts: acceptsBody)] })
+        }
+    }
+
     /// Runs ``application(logger:services:beforeServing:)`` until SIGTERM or SIGINT.
     public func run(
         logger: Logger, services first: [any Service] = [], beforeServing: (@Sendable () async throws -> Void)? = nil
@@ -92,10 +109,7 @@ public struct SlipstreamServer: Sendable {
         }
         var application = Application(
             router: router(),
-            server: .http1(
-                configuration: .init(
-                    additionalChannelHandlers: [ExpectContinueHandler(accepts: acceptsBody)],
-                    idleTimeout: .seconds(settings.idleTimeoutSeconds))),
+            server: guardedServer(),
             configuration: ApplicationConfiguration(
                 address: .hostname(settings.host, port: settings.port), serverName: "slipstream"),
             services: services,
