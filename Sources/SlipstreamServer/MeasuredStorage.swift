@@ -2,6 +2,7 @@
 // driver's outages and full disks as StorageError (answered 503 and 507), and remembers whether the
 // database answered last (for /healthz, which asks nothing of it).
 
+import Dispatch
 import SlipstreamCore
 import SlipstreamStorage
 
@@ -44,23 +45,24 @@ struct MeasuredStorage: Storage {
             }
         }
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let timer = Locked<Task<Void, Never>?>(nil)
+            let timer = Locked<DispatchWorkItem?>(nil)
             let call = Task {
                 let result: Result<T, any Error>
                 do { result = .success(try await body()) } catch { result = .failure(error) }
                 timer.withLock { $0?.cancel() }
                 if first() { continuation.resume(with: result) }
             }
-            timer.withLock {
-                // A call that has answered already needs no timer.
-                guard !answered.withLock({ $0 }) else { return }
-                $0 = Task {
-                    guard (try? await Task.sleep(for: timeout)) != nil, first() else { return }
-                    call.cancel()
-                    continuation.resume(
-                        throwing: StorageError.unavailable("no answer within \(timeout.components.seconds) s"))
-                }
+            // A dispatch timer, not a sleeping task: one cheap timer a call, cancelled when it answers.
+            let expiry = DispatchWorkItem {
+                guard first() else { return }
+                call.cancel()
+                continuation.resume(
+                    throwing: StorageError.unavailable("no answer within \(timeout.components.seconds) s"))
             }
+            timer.withLock { $0 = expiry }
+            let (seconds, attoseconds) = timeout.components
+            let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: expiry)
         }
     }
     func insertDeveloper(_ developer: Developer) async throws {
