@@ -15,6 +15,8 @@ package final class GzipInflater {
     /// Compressed bytes consumed so far, for errors.
     package private(set) var bytesIn = 0
     private var memberEnded = false
+    /// What follows the last member is not gzip (padding, garbage): ignored, as gunzip and libarchive do.
+    private var trailing = false
     /// The input's name, for errors.
     private let source: String
     private let wording: Wording
@@ -61,6 +63,12 @@ package final class GzipInflater {
     /// - Throws: ``SlipstreamError`` `damagedArchive` at the compressed byte where zlib gave up.
     package func inflate(into out: UnsafeMutableRawBufferPointer) throws(SlipstreamError) -> Int {
         while !needsInput {
+            if trailing || memberEnded && stream.pointee.next_in.pointee != 0x1F {
+                trailing = true
+                bytesIn += Int(stream.pointee.avail_in)
+                stream.pointee.avail_in = 0
+                return 0
+            }
             if memberEnded {
                 // Another gzip member follows the one that ended.
                 inflateReset(stream)
@@ -90,7 +98,7 @@ package final class GzipInflater {
 
     /// - Throws: when the input ended inside a gzip member.
     package func finish() throws(SlipstreamError) {
-        guard memberEnded || bytesIn == 0 else {
+        guard memberEnded || trailing || bytesIn == 0 else {
             let message = wording == .body ? "the gzip body ends before its end (cut short?)" : "truncated gzip input"
             throw SlipstreamError(.damagedArchive, message, source: source, byteOffset: bytesIn)
         }

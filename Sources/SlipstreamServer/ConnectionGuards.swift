@@ -90,6 +90,11 @@ final class ConnectionWatch {
     var phase = Phase.betweenRequests
     var bytesThisWindow = 0
     var windowStart = NIODeadline.now()
+    /// The application asked for more bytes and has not had them yet: a body's rate is judged only
+    /// then (while it does not read, as when its buffer is full, the client is not slow).
+    var readRequested = false
+    /// A response is being written: guard bytes must not land inside it.
+    var responding = false
     /// The raw side's context: what the guards write goes out as bytes, past the codec.
     var raw: ChannelHandlerContext?
 
@@ -108,6 +113,11 @@ final class ConnectionWatch {
         case .head(let since):
             return now - since > limits.headerTimeout ? "HTTP/1.1 408 Request Timeout" : nil
         case .body:
+            guard readRequested else {
+                windowStart = now
+                bytesThisWindow = 0
+                return nil
+            }
             guard now - windowStart >= limits.bodyWindow else { return nil }
             defer {
                 windowStart = now
@@ -117,21 +127,28 @@ final class ConnectionWatch {
         }
     }
 
-    /// Writes `status` (a raw status line; "" writes nothing) and closes the connection.
+    /// Writes `status` (a raw status line; "" writes nothing, as does a response in flight) and
+    /// closes the connection once it is written.
     func refuse(_ status: String) {
         guard let raw else { return }
-        if !status.isEmpty {
-            let response = status + "\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
-            raw.writeAndFlush(NIOAny(raw.channel.allocator.buffer(string: response)), promise: nil)
+        guard !status.isEmpty, !responding else {
+            raw.close(promise: nil)
+            return
         }
-        raw.close(promise: nil)
+        let response = status + "\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+        raw.writeAndFlush(NIOAny(raw.channel.allocator.buffer(string: response))).whenComplete { _ in
+            raw.close(promise: nil)
+        }
     }
 }
 
-/// Before the codec: counts the bytes that arrive, and checks the deadlines every second.
-final class RawBytesWatch: ChannelInboundHandler, RemovableChannelHandler {
+/// Before the codec: counts the bytes that arrive (and whether the application asked for them), and
+/// checks the deadlines every second.
+final class RawBytesWatch: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
     let watch: ConnectionWatch
     private var timer: RepeatedTask?
 
@@ -159,12 +176,25 @@ final class RawBytesWatch: ChannelInboundHandler, RemovableChannelHandler {
         watch.bytesArrived(unwrapInboundIn(data).readableBytes)
         context.fireChannelRead(data)
     }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        watch.readRequested = false
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        watch.readRequested = true
+        context.read()
+    }
 }
 
-/// After the codec: where the current request is (head, body, done); a head too large is 431.
-final class RequestPhaseWatch: ChannelInboundHandler, RemovableChannelHandler {
+/// After the codec: where the current request is (head, body, done), whether a response is being
+/// written; a head too large is 431.
+final class RequestPhaseWatch: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
     let watch: ConnectionWatch
 
     init(watch: ConnectionWatch) { self.watch = watch }
@@ -179,6 +209,15 @@ final class RequestPhaseWatch: ChannelInboundHandler, RemovableChannelHandler {
         case .end: watch.phase = .betweenRequests
         }
         context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(let response) where response.status.kind != .informational: watch.responding = true
+        case .end: watch.responding = false
+        default: break
+        }
+        context.write(data, promise: promise)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

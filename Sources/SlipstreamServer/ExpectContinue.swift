@@ -19,6 +19,8 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let accepts: @Sendable (HTTPRequest) async -> Bool
     /// The current request's final response has begun: no 100 may follow it.
     private var answered = false
+    /// Requests seen on this connection: a verdict that comes late answers only its own request.
+    private var requests = 0
 
     init(accepts: @escaping @Sendable (HTTPRequest) async -> Bool) {
         self.accepts = accepts
@@ -27,6 +29,7 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let request) = unwrapInboundIn(data) {
             answered = false
+            requests += 1
             if request.headerFields[.expect]?.lowercased() == "100-continue" { decide(request, context: context) }
         }
         context.fireChannelRead(data)
@@ -42,9 +45,10 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
         let accepts = self.accepts
         verdict.completeWithTask { await accepts(request) }
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let number = requests
         verdict.futureResult.whenSuccess { accepted in
             let (handler, context) = bound.value
-            guard accepted, !handler.answered else { return }
+            guard accepted, !handler.answered, handler.requests == number else { return }
             context.writeAndFlush(handler.wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
         }
     }
@@ -59,15 +63,26 @@ extension SlipstreamServer {
         }
         let uri = URI(head.path ?? "/")
         let auth = Authenticator(accounts: storage)
+        // A refusal is the route's own (a Problem); a database that cannot tell now lets the
+        // route decide once the body is read.
+        func holds(_ check: () async throws -> Bool) async -> Bool {
+            do { return try await check() } catch is Problem { return false } catch { return true }
+        }
         switch (head.method, uri.path) {
         case (.post, "/v2/ingest"):
-            guard let developer = try? await auth.developer(headers: head.headerFields) else { return false }
-            return (try? await auth.requestedUser(uri, of: developer)) != nil
+            return await holds {
+                let developer = try await auth.developer(headers: head.headerFields)
+                _ = try await auth.requestedUser(uri, of: developer)
+                return true
+            }
         case (.post, "/v2/auth/authenticateUser"):
-            return (try? await auth.developer(headers: head.headerFields)) != nil
+            return await holds {
+                _ = try await auth.developer(headers: head.headerFields)
+                return true
+            }
         case (.post, let path) where path.hasPrefix("/webhooks/terra/"):
             let id = String(path.dropFirst("/webhooks/terra/".count))
-            return (try? await storage.developer(id: id))??.terraSigningSecret != nil
+            return await holds { try await storage.developer(id: id)?.terraSigningSecret != nil }
         default:
             return false  // no other route takes a body: its answer comes at once
         }

@@ -63,7 +63,11 @@ struct IngestController: Sendable {
             guard let type = collector.eventType else {
                 throw Problem.badRequest("the body is neither an activity payload nor a Terra event with a type")
             }
-            try await storage.recordEvent(developerID: developer.id, type: type, body: body.head)
+            // Events are kept as received: plain JSON, whole.
+            guard let event = body.event else {
+                throw Problem.badRequest("a Terra event (type \(type)) must be plain JSON of at most 64 KiB")
+            }
+            try await storage.recordEvent(developerID: developer.id, type: type, body: event)
             return ServiceJSON.response { TerraJSON.statusObject(&$0) }
         }
         let now = settings.now()

@@ -26,7 +26,10 @@ struct MeasuredStorage: Storage {
             return result
         } catch {
             guard let failure = error as? StorageError ?? inner.storageError(for: error) else { throw error }
-            if case .unavailable = failure { reachable.withLock { $0 = false } }
+            switch failure {
+            case .unavailable, .noAnswer: reachable.withLock { $0 = false }
+            default: break
+            }
             throw failure
         }
     }
@@ -56,8 +59,7 @@ struct MeasuredStorage: Storage {
             let expiry = DispatchWorkItem {
                 guard first() else { return }
                 call.cancel()
-                continuation.resume(
-                    throwing: StorageError.unavailable("no answer within \(timeout.components.seconds) s"))
+                continuation.resume(throwing: StorageError.noAnswer(seconds: timeout.components.seconds))
             }
             timer.withLock { $0 = expiry }
             let (seconds, attoseconds) = timeout.components

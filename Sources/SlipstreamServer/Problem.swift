@@ -60,6 +60,13 @@ public struct Problem: HTTPResponseError, Equatable {
                 .serviceUnavailable, "\(failure); try again (an activity sent again replaces its copy)")
             problem.headers[.retryAfter] = "2"
             return problem
+        case .noAnswer:
+            // It may have been written after all: say so, rather than promise it was not.
+            var problem = Problem(
+                .serviceUnavailable,
+                "\(failure); what the request meant to store may have been stored: check before sending it again")
+            problem.headers[.retryAfter] = "2"
+            return problem
         case .full:
             return Problem(
                 HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "\(failure); nothing was stored")

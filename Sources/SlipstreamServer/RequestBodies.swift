@@ -61,6 +61,10 @@ struct SignedBody {
     var head: [UInt8] = []
     /// The body's length.
     var length = 0
+    /// The body as received when it is an event's as stored: plain JSON (not gzip), whole (64 KiB at most).
+    var event: [UInt8]? {
+        length <= 64 << 10 && !head.starts(with: [0x1F, 0x8B]) ? head : nil
+    }
     /// Where the body stopped being an activity payload or an event: decoding stopped there; the
     /// signature was still checked over the whole body.
     var decodeError: SlipstreamError?

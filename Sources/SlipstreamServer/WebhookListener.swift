@@ -51,8 +51,8 @@ public struct WebhookListener: Sendable {
             into: ActivityStream(source: "webhook", consumer: counting))
         if activities > 0 {
             output(summaries)
-        } else if counting.eventType != nil {
-            output(body.head.filter { $0 != UInt8(ascii: "\n") } + [UInt8(ascii: "\n")])
+        } else if counting.eventType != nil, let event = body.event {
+            output(event.filter { $0 != UInt8(ascii: "\n") } + [UInt8(ascii: "\n")])
         } else if let decodeError = body.decodeError {
             throw Problem(.badRequest, decodeError.message, location: decodeError)
         }

@@ -148,6 +148,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     case unsupportedDatabase(String)
     /// The database cannot be reached now (down, restarting, the connection lost): try again soon.
     case unavailable(String)
+    /// The database did not answer in time: what the call meant to write may or may not be stored.
+    case noAnswer(seconds: Int64)
     /// The database has no room left (a full disk): nothing of the write was stored.
     case full(String)
 
@@ -157,6 +159,7 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         case .userOwnedElsewhere(let id): "user \(id) belongs to another developer"
         case .unavailable(let why): "the database is unavailable (\(why))"
         case .full(let why): "the database has no room left (\(why))"
+        case .noAnswer(let seconds): "the database did not answer within \(seconds) s"
         case .unsupportedDatabase(let url):
             "unsupported database URL \(url): give a file path, sqlite:PATH or postgres://USER@HOST/DB"
         }

@@ -5,6 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Slipstream
+import SlipstreamFixtures
 import Testing
 
 @testable import SlipstreamSecrets
@@ -101,5 +102,27 @@ import Testing
                 #expect($0.status == .badRequest)
             }
         }
+    }
+
+    /// Events are stored as received: a gzip or over-64-KiB event is refused, never kept compressed or cut.
+    @Test func anEventIsKeptOnlyPlainAndWhole() async throws {
+        let f = try await fixture(.sqlite)
+        let event = Array(#"{"type":"auth","status":"success","user":{"user_id":"u2","provider":"XOSS"}}"#.utf8)
+        let padded =
+            Array(#"{"type":"auth","pad":""#.utf8) + [UInt8](repeating: 0x61, count: 70_000) + Array(#""}"#.utf8)
+        for body in [try SystemGzip.compress(event), padded] {
+            try await f.test { client in
+                try await client.execute(
+                    uri: "/webhooks/terra/\(f.developer.id)", method: .post, headers: signed(body),
+                    body: ByteBuffer(bytes: body)
+                ) {
+                    #expect($0.status == .badRequest)
+                    #expect(
+                        field($0.body, "detail") as? String
+                            == "a Terra event (type auth) must be plain JSON of at most 64 KiB")
+                }
+            }
+        }
+        #expect(try await f.storage.pendingMessages(developerID: f.developer.id, limit: 10).isEmpty)
     }
 }

@@ -69,4 +69,10 @@ import Testing
             #expect(error.message.hasPrefix("looks like gzip data"))
         }
     }
+
+    /// What follows the last member and is not gzip (tape padding, garbage) is ignored, as gunzip does.
+    @Test func zerosAfterTheLastMemberAreIgnored() throws {
+        let padded = try SystemGzip.compress(Array(Self.payload.utf8)) + [UInt8](repeating: 0, count: 512)
+        #expect(try Self.read(padded, chunk: 100) == ["g 125.0 2"])
+    }
 }
