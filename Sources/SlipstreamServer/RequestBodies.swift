@@ -25,26 +25,30 @@ extension Request {
         }
     }
 
-    /// Feeds the body to `stream` and finishes it; `observe` sees each chunk as it came.
+    /// ``forEachBodyChunk(_:)`` within `maxBodyBytes`: a 413 ``Problem`` from Content-Length before
+    /// a byte is read, or as soon as the bytes received pass it.
     /// - Returns: the body's length.
-    /// - Throws: ``Problem`` 413 past `maxBodyBytes` (by Content-Length first); the stream's first
-    ///   ``SlipstreamError`` when the body is not what it should be.
-    func feedBody(
-        to stream: ActivityStream, maxBodyBytes: Int, observe: (UnsafeRawBufferPointer) -> Void = { _ in }
-    ) async throws -> Int {
+    func forEachBodyChunk(upTo maxBodyBytes: Int, _ chunk: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int
+    {
         let tooLarge = Problem.bodyTooLarge(maxBodyBytes)
         if let length = headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes { throw tooLarge }
         var received = 0
         try await forEachBodyChunk { buffer in
             received += buffer.readableBytes
             guard received <= maxBodyBytes else { throw tooLarge }
-            try buffer.withUnsafeReadableBytes { chunk in
-                observe(chunk)
-                try stream.feed(chunk)
-            }
+            try buffer.withUnsafeReadableBytes(chunk)
         }
-        try stream.finish()
         return received
+    }
+
+    /// Feeds the body to `stream` and finishes it.
+    /// - Returns: the body's length.
+    /// - Throws: ``Problem`` 413 past `maxBodyBytes`; the stream's first ``SlipstreamError`` when the
+    ///   body is not what it should be.
+    func feedBody(to stream: ActivityStream, maxBodyBytes: Int) async throws -> Int {
+        let length = try await forEachBodyChunk(upTo: maxBodyBytes) { try stream.feed($0) }
+        try stream.finish()
+        return length
     }
 }
 
@@ -84,17 +88,11 @@ struct SignedBody {
             throw Problem.unauthorized(error.description)
         }
         var body = SignedBody()
-        let tooLarge = Problem.bodyTooLarge(maxBodyBytes)
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes { throw tooLarge }
-        try await request.forEachBodyChunk { buffer in
-            body.length += buffer.readableBytes
-            guard body.length <= maxBodyBytes else { throw tooLarge }
-            buffer.withUnsafeReadableBytes { chunk in
-                signature.update(chunk)
-                if body.head.count < 64 << 10 { body.head += chunk.prefix(64 << 10 - body.head.count) }
-                guard body.decodeError == nil else { return }
-                do throws(SlipstreamError) { try stream.feed(chunk) } catch { body.decodeError = error }
-            }
+        body.length = try await request.forEachBodyChunk(upTo: maxBodyBytes) { chunk in
+            signature.update(chunk)
+            if body.head.count < 64 << 10 { body.head += chunk.prefix(64 << 10 - body.head.count) }
+            guard body.decodeError == nil else { return }
+            do throws(SlipstreamError) { try stream.feed(chunk) } catch { body.decodeError = error }
         }
         if body.decodeError == nil {
             do throws(SlipstreamError) { try stream.finish() } catch { body.decodeError = error }
