@@ -138,7 +138,9 @@ public final class DeliveryWorker: Service, Sendable {
 
     private func send(_ delivery: Delivery) async throws -> HTTPClientResponse {
         guard let url = delivery.developer.webhookURL else { throw DeliveryError.noEndpoint }
-        let body = try await self.body(delivery)
+        let body = try await MessageBodies.chunks(
+            userID: delivery.userID, developerID: delivery.developer.id, summaryID: delivery.summaryID,
+            event: delivery.body, from: storage)
         var signer = WebhookSigner(
             secret: delivery.developer.webhookSigningSecret, messageID: delivery.messageID,
             timestamp: Int64(now().timeIntervalSince1970))
@@ -159,26 +161,6 @@ public final class DeliveryWorker: Service, Sendable {
         let response = try await client.execute(request, timeout: .seconds(settings.timeoutSeconds))
         _ = try? await response.body.collect(upTo: 64 << 10)
         return response
-    }
-
-    /// The message's body: the event as stored, or the activity as Terra's webhook sends it.
-    private func body(_ delivery: Delivery) async throws -> MessageChunks {
-        if let event = delivery.body { return MessageChunks(bytes: event) }
-        guard let summaryID = delivery.summaryID,
-            let activity = try await storage.activity(userID: delivery.userID, summaryID: summaryID),
-            let user = try await storage.user(id: delivery.userID, developerID: delivery.developer.id)
-        else { throw DeliveryError.gone }
-        var head = JSONWriter()
-        head.beginObject()
-        head.key("type")
-        head.string("activity")
-        head.key("user")
-        TerraJSON.user(user, into: &head)
-        head.key("version")
-        head.string(TerraEvents.version)
-        head.key("data")
-        head.beginArray()
-        return try MessageChunks(activity: activity, head: head.bytes, tail: Array("]}".utf8))
     }
 }
 

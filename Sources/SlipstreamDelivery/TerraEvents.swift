@@ -1,6 +1,6 @@
 // Terra's webhook events other than data, as its OpenAPI document shapes them (AuthSuccessEvent,
-// DeauthEvent, LargeRequestProcessingEvent, LargeRequestSendingEvent). Written when the event
-// happens and kept with its outbox message.
+// DeauthEvent, LargeRequestProcessingEvent, LargeRequestSendingEvent, HealthcheckEvent). Written
+// when the event happens and kept with its outbox message.
 
 import SlipstreamCore
 import SlipstreamStorage
@@ -46,6 +46,27 @@ package enum TerraEvents {
             w.key("expected_payloads")
             w.integer(expected)
         }
+    }
+
+    /// A test of the developer's endpoint, of no user (`HealthcheckEvent`): `created` (UTC µs) as
+    /// `creation_timestamp`, and how many webhooks went out in the hour before it.
+    package static func healthcheck(created: Int64, sentLastHour: Int = 0) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("type")
+        w.string("healthcheck")
+        w.key("status")
+        w.string("normal")
+        w.key("creation_timestamp")
+        w.string(Timestamp.format(microseconds: created, offsetSeconds: 0))
+        w.key("trend_percentage")
+        w.integer(0)
+        w.key("sent_webhooks_last_hour")
+        w.integer(sentLastHour)
+        w.key("version")
+        w.string(version)
+        w.endObject()
+        return w.bytes
     }
 
     private static func event(_ type: String, _ user: ServiceUser, _ fields: (inout JSONWriter) -> Void) -> [UInt8] {

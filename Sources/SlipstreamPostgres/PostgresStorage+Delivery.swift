@@ -89,23 +89,29 @@ extension PostgresStorage {
     public func deliveries(status: String?, developerID: String?, limit: Int) async throws -> [DeliveryRecord] {
         let rows = try await client.query(
             """
-            SELECT id, developer_id, user_id, kind, summary_id, reference, status, attempts, next_attempt_at, last_status, last_error,
-                   created_at, delivered_at
+            SELECT \(unescaped: Self.deliveryColumns)
             FROM outbox WHERE (\(status)::text IS NULL OR status = \(status)) AND (\(developerID)::text IS NULL OR developer_id = \(developerID))
             ORDER BY id LIMIT \(limit)
             """, logger: logger)
         var result: [DeliveryRecord] = []
-        for try await r in rows.decode(
-            (Int64, String, String, String, String?, String?, String, Int32, Int64, Int32?, String?, Int64, Int64?).self
-        ) {
-            result.append(
-                DeliveryRecord(
-                    id: r.0, developerID: r.1, userID: r.2, kind: r.3, summaryID: r.4, reference: r.5, status: r.6,
-                    attempts: Int(r.7),
-                    nextAttemptAt: r.8, lastStatus: r.9.map(Int.init), lastError: r.10, createdAt: r.11,
-                    deliveredAt: r.12))
-        }
+        for try await row in rows.decode(DeliveryRow.self) { result.append(Self.deliveryRecord(row)) }
         return result
+    }
+
+    typealias DeliveryRow = (
+        Int64, String, String, String, String?, String?, String, Int32, Int64, Int32?, String?, Int64, Int64?
+    )
+    static let deliveryColumns = """
+        id, developer_id, user_id, kind, summary_id, reference, status, attempts, next_attempt_at, last_status, last_error,
+        created_at, delivered_at
+        """
+
+    /// Columns ``deliveryColumns`` of an `outbox` row as listed.
+    static func deliveryRecord(_ r: DeliveryRow) -> DeliveryRecord {
+        DeliveryRecord(
+            id: r.0, developerID: r.1, userID: r.2, kind: r.3, summaryID: r.4, reference: r.5, status: r.6,
+            attempts: Int(r.7), nextAttemptAt: r.8, lastStatus: r.9.map(Int.init), lastError: r.10, createdAt: r.11,
+            deliveredAt: r.12)
     }
 
     public func retryDeliveries(id: Int64?, now: Int64) async throws -> Int {

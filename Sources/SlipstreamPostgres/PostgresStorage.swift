@@ -147,8 +147,8 @@ public final class PostgresStorage: Storage, Service {
 
     // MARK: Users
 
-    private typealias UserRow = (String, String, String, String?, Int64)
-    private static let userColumns = "id, developer_id, provider, reference_id, created_at"
+    typealias UserRow = (String, String, String, String?, Int64)
+    static let userColumns = "id, developer_id, provider, reference_id, created_at"
 
     public func insertUser(_ user: ServiceUser, announcing event: [UInt8]?) async throws {
         let logger = self.logger
@@ -215,7 +215,12 @@ public final class PostgresStorage: Storage, Service {
                 try await Self.exists(
                     db, "SELECT 1 FROM users WHERE id = \(id) AND developer_id = \(developerID) FOR UPDATE", logger)
             else { return false }
-            try await db.query("DELETE FROM outbox WHERE user_id = \(id) AND status = 'pending'", logger: logger)
+            // The developer's own messages stay, even beside a user whose id is empty.
+            try await db.query(
+                """
+                DELETE FROM outbox WHERE developer_id = \(developerID) AND user_id = \(id) AND status = 'pending'
+                AND kind <> \(OutboxMessage.Kind.healthcheck.rawValue)
+                """, logger: logger)
             try await db.query("DELETE FROM activity_samples WHERE user_id = \(id)", logger: logger)
             try await db.query("DELETE FROM activities WHERE user_id = \(id)", logger: logger)
             try await db.query("DELETE FROM users WHERE id = \(id)", logger: logger)
@@ -226,7 +231,7 @@ public final class PostgresStorage: Storage, Service {
         }
     }
 
-    private static func user(_ r: UserRow) -> ServiceUser {
+    static func user(_ r: UserRow) -> ServiceUser {
         ServiceUser(id: r.0, developerID: r.1, provider: r.2, referenceID: r.3, createdAt: date(r.4))
     }
 

@@ -68,16 +68,19 @@ extension SQLiteStorage {
                     SELECT * FROM outbox WHERE (? IS NULL OR status = ?) AND (? IS NULL OR developer_id = ?) ORDER BY id LIMIT ?
                     """,
                 arguments: [status, status, developerID, developerID, limit]
-            ).map { row in
-                DeliveryRecord(
-                    id: row["id"], developerID: row["developer_id"], userID: row["user_id"], kind: row["kind"],
-                    summaryID: row["summary_id"],
-                    reference: row["reference"], status: row["status"], attempts: row["attempts"],
-                    nextAttemptAt: row["next_attempt_at"],
-                    lastStatus: row["last_status"], lastError: row["last_error"], createdAt: row["created_at"],
-                    deliveredAt: row["delivered_at"])
-            }
+            ).map(Self.deliveryRecord)
         }
+    }
+
+    /// An `outbox` row as listed.
+    static func deliveryRecord(_ row: Row) -> DeliveryRecord {
+        DeliveryRecord(
+            id: row["id"], developerID: row["developer_id"], userID: row["user_id"], kind: row["kind"],
+            summaryID: row["summary_id"],
+            reference: row["reference"], status: row["status"], attempts: row["attempts"],
+            nextAttemptAt: row["next_attempt_at"],
+            lastStatus: row["last_status"], lastError: row["last_error"], createdAt: row["created_at"],
+            deliveredAt: row["delivered_at"])
     }
 
     public func retryDeliveries(id: Int64?, now: Int64) async throws -> Int {

@@ -144,7 +144,10 @@ public final class SQLiteStorage: Storage {
                     db, sql: "SELECT 1 FROM users WHERE id = ? AND developer_id = ?", arguments: [id, developerID])
                     != nil
             else { return false }
-            try db.execute(sql: "DELETE FROM outbox WHERE user_id = ? AND status = 'pending'", arguments: [id])
+            // The developer's own messages stay, even beside a user whose id is empty.
+            try db.execute(
+                sql: "DELETE FROM outbox WHERE developer_id = ? AND user_id = ? AND status = 'pending' AND kind <> ?",
+                arguments: [developerID, id, OutboxMessage.Kind.healthcheck.rawValue])
             try db.execute(sql: "DELETE FROM activity_samples WHERE user_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM activities WHERE user_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id])
@@ -153,7 +156,7 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    private static func user(_ row: Row) -> ServiceUser {
+    static func user(_ row: Row) -> ServiceUser {
         ServiceUser(
             id: row["id"], developerID: row["developer_id"], provider: row["provider"],
             referenceID: row["reference_id"],

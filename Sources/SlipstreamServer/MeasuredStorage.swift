@@ -151,6 +151,44 @@ struct MeasuredStorage: Storage {
         try await timed("enable_webhook") { try await inner.enableWebhook(developerID: developerID) }
     }
     func pendingCount() async throws -> Int { try await timed("pending_count") { try await inner.pendingCount() } }
+    func userOverviews(developerID: String, referencePrefix: String?, offset: Int, limit: Int) async throws
+        -> [UserOverview]
+    {
+        try await timed("user_overviews") {
+            try await inner.userOverviews(
+                developerID: developerID, referencePrefix: referencePrefix, offset: offset, limit: limit)
+        }
+    }
+    func userCount(developerID: String, referencePrefix: String?) async throws -> Int {
+        try await timed("user_count") {
+            try await inner.userCount(developerID: developerID, referencePrefix: referencePrefix)
+        }
+    }
+    func recentDeliveries(developerID: String, status: String?, beforeID: Int64?, limit: Int) async throws
+        -> [DeliveryRecord]
+    {
+        try await timed("recent_deliveries") {
+            try await inner.recentDeliveries(developerID: developerID, status: status, beforeID: beforeID, limit: limit)
+        }
+    }
+    func delivery(id: Int64, developerID: String) async throws -> (record: DeliveryRecord, body: [UInt8]?)? {
+        try await timed("delivery") { try await inner.delivery(id: id, developerID: developerID) }
+    }
+    func retryDeliveries(id: Int64?, developerID: String, now: Int64) async throws -> Int {
+        try await timed("retry_developer_deliveries") {
+            try await inner.retryDeliveries(id: id, developerID: developerID, now: now)
+        }
+    }
+    func replaceWebhookSecret(developerID: String, secret: String) async throws -> Bool {
+        try await timed("replace_webhook_secret") {
+            try await inner.replaceWebhookSecret(developerID: developerID, secret: secret)
+        }
+    }
+    func queueTestEvent(developerID: String, body: [UInt8], now: Int64) async throws {
+        try await timed("queue_test_event") {
+            try await inner.queueTestEvent(developerID: developerID, body: body, now: now)
+        }
+    }
     func integrityProblem() async throws -> String? {
         try await timed("integrity") { try await inner.integrityProblem() }
     }

@@ -2,7 +2,8 @@
 
 package enum SQLDelivery {
     /// Due messages: for each developer's user, the oldest one neither delivered nor failed, if it is
-    /// due and not leased, to an endpoint that is set and enabled. Parameters: now, now, limit.
+    /// due and not leased, to an endpoint that is set and enabled (the developer's own messages, of
+    /// ``OutboxMessage/developerWide``, are a queue of their own). Parameters: now, now, limit.
     package static let due = """
         SELECT o.id, o.developer_id, o.user_id, o.kind, o.summary_id, o.reference, o.body, o.attempts, o.created_at,
                d.name AS d_name, d.api_key_hash AS d_key, d.webhook_url AS d_url, d.webhook_signing_secret AS d_secret,

@@ -17,9 +17,15 @@ package enum SQLSchema {
         }
         return [
             ("1-developers-users-activities-outbox", spelled(version1)), ("2-rate-buckets", spelled(version2)),
-            ("3-delivery", spelled(version3)),
+            ("3-delivery", spelled(version3)), ("4-dashboard", version4),
         ]
     }
+
+    /// The dashboard's pages: a developer's users in creation order, their outbox newest first.
+    private static let version4 = [
+        "CREATE INDEX users_by_creation ON users (developer_id, created_at, id)",
+        "CREATE INDEX outbox_by_developer ON outbox (developer_id, id)",
+    ]
 
     /// Terra's per-user budget of requested days (`RateLimit`): one bucket per user.
     private static let version2 = [

@@ -1,10 +1,11 @@
 // What the service keeps, one protocol per concern: accounts, activities and their samples, the
-// outbox and its deliveries, rate buckets, the database's health. SQLite (SQLiteStorage, the
-// embedded default) and PostgreSQL implement them all, and one test suite runs against both. Every
-// method is one transaction; a write that returns has been committed durably.
+// outbox and its deliveries, rate buckets, the database's health, what the dashboard asks besides.
+// SQLite (SQLiteStorage, the embedded default) and PostgreSQL implement them all, and one test suite
+// runs against both. Every method is one transaction; a write that returns has been committed durably.
 
 /// All the stores of one database.
 public typealias Storage = AccountStore & ActivityStore & OutboxStore & RateBucketStore & DatabaseHealth
+    & DashboardStore
 
 /// Developers and their users.
 public protocol AccountStore: Sendable {

@@ -122,7 +122,12 @@ public struct OutboxMessage: Sendable, Equatable {
         case activity, historical, auth, deauth
         case largeRequestProcessing = "large_request_processing"
         case largeRequestSending = "large_request_sending"
+        /// A test of the developer's endpoint (from the dashboard): of no user.
+        case healthcheck
     }
+    /// The user id of a message for the developer as a whole (`healthcheck`): its own queue, which
+    /// deleting a user never touches.
+    public static let developerWide = ""
     public var developerID: String
     public var userID: String
     public var kind: Kind

@@ -102,6 +102,36 @@ final class OutageStorage: Storage {
         try await call { try await inner.enableWebhook(developerID: developerID) }
     }
     func pendingCount() async throws -> Int { try await call { try await inner.pendingCount() } }
+    func userOverviews(developerID: String, referencePrefix: String?, offset: Int, limit: Int) async throws
+        -> [UserOverview]
+    {
+        try await call {
+            try await inner.userOverviews(
+                developerID: developerID, referencePrefix: referencePrefix, offset: offset, limit: limit)
+        }
+    }
+    func userCount(developerID: String, referencePrefix: String?) async throws -> Int {
+        try await call { try await inner.userCount(developerID: developerID, referencePrefix: referencePrefix) }
+    }
+    func recentDeliveries(developerID: String, status: String?, beforeID: Int64?, limit: Int) async throws
+        -> [DeliveryRecord]
+    {
+        try await call {
+            try await inner.recentDeliveries(developerID: developerID, status: status, beforeID: beforeID, limit: limit)
+        }
+    }
+    func delivery(id: Int64, developerID: String) async throws -> (record: DeliveryRecord, body: [UInt8]?)? {
+        try await call { try await inner.delivery(id: id, developerID: developerID) }
+    }
+    func retryDeliveries(id: Int64?, developerID: String, now: Int64) async throws -> Int {
+        try await call { try await inner.retryDeliveries(id: id, developerID: developerID, now: now) }
+    }
+    func replaceWebhookSecret(developerID: String, secret: String) async throws -> Bool {
+        try await call { try await inner.replaceWebhookSecret(developerID: developerID, secret: secret) }
+    }
+    func queueTestEvent(developerID: String, body: [UInt8], now: Int64) async throws {
+        try await call { try await inner.queueTestEvent(developerID: developerID, body: body, now: now) }
+    }
 }
 
 @Suite struct DatabaseOutageTests {
