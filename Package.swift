@@ -105,6 +105,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // Pictures of a ride as SVG: the route map (Web Mercator) and charts of each channel over time.
+        .target(name: "SlipstreamPictures", dependencies: ["SlipstreamCore"]),
         // `slipstream serve` and `webhooks listen` over HTTP: the only importer of Hummingbird and Prometheus.
         .target(
             name: "SlipstreamServer",
@@ -127,7 +129,7 @@ let package = Package(
             dependencies: [
                 "Slipstream", "SlipstreamFixtures", "SlipstreamBench", "SlipstreamStorage", "SlipstreamSQLite",
                 "SlipstreamPostgres",
-                "SlipstreamSecrets", "SlipstreamDelivery", "SlipstreamServer",
+                "SlipstreamSecrets", "SlipstreamDelivery", "SlipstreamServer", "SlipstreamPictures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -176,6 +178,7 @@ let package = Package(
             ]),
         .testTarget(name: "SlipstreamStorageTests", dependencies: ["SlipstreamCore", "SlipstreamStorage"]),
         .testTarget(name: "SlipstreamDeliveryTests", dependencies: ["SlipstreamDelivery"]),
+        .testTarget(name: "SlipstreamPicturesTests", dependencies: ["SlipstreamCore", "SlipstreamPictures"]),
         .testTarget(
             name: "SlipstreamServerTests",
             dependencies: [

@@ -16,7 +16,7 @@ struct SlipstreamCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Summarize.self, Batch.self, Columns.self, Convert.self, Generate.self, Bench.self, Serve.self,
+            Summarize.self, Batch.self, Columns.self, Convert.self, Plot.self, Generate.self, Bench.self, Serve.self,
             Developers.self, Deliveries.self, Webhooks.self,
         ]
     )
