@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CYajl", pkgConfig: "yajl", providers: [.apt(["libyajl-dev"])]),
@@ -107,12 +108,14 @@ let package = Package(
             ]),
         // Pictures of a ride as SVG: the route map (Web Mercator) and charts of each channel over time.
         .target(name: "SlipstreamPictures", dependencies: ["SlipstreamCore"]),
+        // The web face's pages from their templates: the only importer of swift-mustache.
+        .target(name: "SlipstreamWeb", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
         // `slipstream serve` and `webhooks listen` over HTTP: the only importer of Hummingbird and Prometheus.
         .target(
             name: "SlipstreamServer",
             dependencies: [
                 "SlipstreamCore", "SlipstreamStream", "SlipstreamOutput", "SlipstreamStorage", "SlipstreamSecrets",
-                "SlipstreamDelivery",
+                "SlipstreamDelivery", "SlipstreamPictures", "SlipstreamWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -179,6 +182,7 @@ let package = Package(
         .testTarget(name: "SlipstreamStorageTests", dependencies: ["SlipstreamCore", "SlipstreamStorage"]),
         .testTarget(name: "SlipstreamDeliveryTests", dependencies: ["SlipstreamDelivery"]),
         .testTarget(name: "SlipstreamPicturesTests", dependencies: ["SlipstreamCore", "SlipstreamPictures"]),
+        .testTarget(name: "SlipstreamWebTests", dependencies: ["SlipstreamWeb"]),
         .testTarget(
             name: "SlipstreamServerTests",
             dependencies: [

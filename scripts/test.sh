@@ -30,11 +30,22 @@ trap 'rm -f "$generated"' EXIT
 # SQLite on a small tmpfs filled up (507, nothing half stored, reads go on).
 "$venv/bin/python" scripts/check-faults.py --slipstream "$bin" --postgres "$SLIPSTREAM_TEST_POSTGRES"
 
+# The web face in Debian's chromium, driven by Playwright: the dashboard, a ride's pictures, the
+# end user's upload page (docs/WEB.md). Screenshots go to .build/web-screenshots.
+scripts/ensure-browser.sh
+ride_a=$(mktemp --suffix=.fit) ride_b=$(mktemp --suffix=.fit)
+trap 'rm -f "$generated" "$ride_a" "$ride_b"' EXIT
+"$bin" generate --format fit --seconds 1800 --activities 1 --seed 11 > "$ride_a"
+"$bin" generate --format fit --seconds 1200 --activities 1 --seed 12 > "$ride_b"
+"$venv/bin/python" scripts/check-web.py --slipstream "$bin" --chromium "$(command -v chromium)" \
+    --fit "$ride_a" --fit "$ride_b" --damaged Tests/Fixtures/fit/activity-unexpected-eof.fit \
+    --screenshots .build/web-screenshots
+
 # The FIT decoder against fitdecode and Garmin's own SDK: generated rides (sessions after and before
 # the records, a strap's hr messages chained after), the fixtures, and every file of the shared
 # FIT corpus when it is beside the checkout (as in CI).
 summary_first=$(mktemp --suffix=.fit) strap=$(mktemp --suffix=.fit)
-trap 'rm -f "$generated" "$summary_first" "$strap"' EXIT
+trap 'rm -f "$generated" "$ride_a" "$ride_b" "$summary_first" "$strap"' EXIT
 "$bin" generate --format fit --seconds 1800 --activities 2 --seed 8 --summary-first > "$summary_first"
 "$bin" generate --format fit --seconds 1000 --activities 2 --seed 9 --strap-heart-rate > "$strap"
 corpus=()

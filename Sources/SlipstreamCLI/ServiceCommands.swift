@@ -30,6 +30,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a database call may wait before the request is answered 503 (the database is away).")
     var databaseTimeout: Int64 = 5
     @Option(help: "The URL users reach this server at (for auth_url); default http://HOST:PORT.") var publicURL: String?
+    @Option(
+        help:
+            "A slippy-map tile URL ({z}/{x}/{y}) drawn under ride maps in the dashboard, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (mind the tile server's usage policy)."
+    ) var mapTiles: String?
+    @Option(help: "Hours an end user's connect link (auth_url) stays valid.") var connectLinkHours: Int64 = 168
     @Option(help: "Seconds a webhook delivery attempt may take.") var deliveryTimeout: Int64 = 15
     @Option(help: "Waits after each failed delivery attempt (s, m, h, d); after the last, the message fails.")
     var retrySchedule = "5s,5m,30m,2h,5h,10h,10h"
@@ -50,6 +55,9 @@ struct Serve: AsyncParsableCommand {
         settings.maxConnections = maxConnections
         settings.databaseTimeoutSeconds = databaseTimeout
         settings.publicURL = publicURL
+        settings.mapTiles = mapTiles
+        guard connectLinkHours > 0 else { throw ValidationError("--connect-link-hours must be 1 or more") }
+        settings.connectLinkSeconds = connectLinkHours * 3600
         guard let schedule = DeliverySettings.parseSchedule(retrySchedule) else {
             throw ValidationError("--retry-schedule '\(retrySchedule)': give waits like 5s,5m,2h,1d")
         }

@@ -51,12 +51,15 @@ public final class ColumnsWriter: ActivityConsumer {
     public func problem(_ error: SlipstreamError) { onProblem(error) }
 
     public func activity(_ record: ActivityRecord) throws {
-        let columns = record.columns
+        try write(record.columns, activity: record.summaryID ?? record.jsonPath)
+    }
+
+    /// One activity's rows (the service's stored samples come this way).
+    public func write(_ columns: ActivityColumns, activity: String) throws {
         if format == .csv && !wroteHeader {
             try output(Self.headerRow())
             wroteHeader = true
         }
-        let activity = record.summaryID ?? record.jsonPath
         let channels = columns.columns
         // Where each channel's cells start in `values`.
         let firstCell = Schema.channels.reduce(into: [0]) { $0.append($0.last! + $1.columnNames.count) }

@@ -23,6 +23,10 @@ public struct ServiceSettings: Sendable {
     public var idleTimeoutSeconds: Int64 = 60
     /// Where users are sent to connect (`auth_url`); defaults to http://HOST:PORT.
     public var publicURL: String?
+    /// A slippy-map tile URL template (`https://…/{z}/{x}/{y}.png`) drawn under ride maps in the browser.
+    public var mapTiles: String?
+    /// How long an end user's connect link (`auth_url`) stays valid.
+    public var connectLinkSeconds: Int64 = 7 * 24 * 3600
     /// How webhooks are sent; `deliversWebhooks` false runs no delivery worker in this process.
     public var delivery = DeliverySettings()
     public var deliversWebhooks = true

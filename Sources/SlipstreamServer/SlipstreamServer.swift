@@ -4,6 +4,8 @@
 //     DELETE /v2/auth/deauthenticateUser   POST /v2/ingest      GET /v2/activity
 //     POST   /webhooks/terra/{dev_id}      GET /auth/connected  GET /healthz  GET /readyz
 //     GET    /metrics                      GET /openapi.yaml
+//     The web face: /dashboard/… (DashboardController, RideController, DeliveriesController),
+//     /connect/… (ConnectController), /static/… (WebAssets)
 
 import Foundation
 import Hummingbird
@@ -12,6 +14,7 @@ import Logging
 import ServiceLifecycle
 import SlipstreamDelivery
 import SlipstreamStorage
+import SlipstreamWeb
 
 public struct SlipstreamServer: Sendable {
     public let storage: any Storage
@@ -31,7 +34,7 @@ public struct SlipstreamServer: Sendable {
         ("/auth/connected", [.get]),
         ("/v2/auth/authenticateUser", [.post]), ("/v2/userInfo", [.get]), ("/v2/subscriptions", [.get]),
         ("/v2/auth/deauthenticateUser", [.delete]), ("/v2/ingest", [.post]), ("/v2/activity", [.get]),
-        ("/webhooks/terra/", [.post]),
+        ("/webhooks/terra/", [.post]), ("/static/", [.get]),
     ]
 
     public func router() -> Router<BasicRequestContext> {
@@ -65,7 +68,35 @@ public struct SlipstreamServer: Sendable {
         UserController(accounts: storage, settings: settings, auth: auth).addRoutes(to: router)
         IngestController(storage: storage, settings: settings, metrics: metrics, auth: auth).addRoutes(to: router)
         ActivityController(storage: storage, settings: settings, auth: auth).addRoutes(to: router)
+        addWebRoutes(to: router)
         return router
+    }
+
+    /// The dashboard, the end user's connect page, and their style sheet and script.
+    private func addWebRoutes(to router: Router<BasicRequestContext>) {
+        let session = WebSession(accounts: storage, settings: settings)
+        let pages = WebPages()
+        DashboardController(storage: storage, settings: settings, session: session, pages: pages).addRoutes(to: router)
+        RideController(storage: storage, settings: settings, session: session, pages: pages).addRoutes(to: router)
+        DeliveriesController(storage: storage, settings: settings, session: session, pages: pages).addRoutes(to: router)
+        ConnectController(storage: storage, settings: settings, metrics: metrics, session: session, pages: pages)
+            .addRoutes(to: router)
+        let assets = [
+            ("slipstream.css", "text/css; charset=utf-8", WebAssets.styleSheet),
+            ("upload.js", "text/javascript; charset=utf-8", WebAssets.uploadScript),
+        ]
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
+        for (name, type, text) in assets {
+            router.get("/static/\(name)") { _, _ in
+                Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: type, .cacheControl: "public, max-age=3600",
+                        .init("X-Content-Type-Options")!: "nosniff",
+                    ],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            }
+        }
     }
 
     /// HTTP/1 behind the connection guards (ConnectionGuards.swift), answering Expect: 100-continue.

@@ -56,7 +56,7 @@ struct UserController: Sendable {
             w.key("user_id")
             w.string(user.id)
             w.key("auth_url")
-            w.string(settings.baseURL + "/auth/connected?user_id=" + user.id)
+            w.string(ConnectController.link(for: user, developer: developer, settings: settings))
             w.endObject()
         }
     }
