@@ -21,7 +21,7 @@ import sys
 import tempfile
 import urllib.parse
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from importlib import import_module
@@ -109,10 +109,12 @@ def run(server, binary, ours, theirs, args, shots):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
+        print(f"chromium {browser.version}, Playwright driving it")
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         page = context.new_page()
         violations, dialogs = [], []
-        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        # Every page of the context, the connect pages included, is watched for CSP violations.
+        context.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
         # Sign in: a wrong key is refused, the right one lands on the users list.
@@ -125,10 +127,12 @@ def run(server, binary, ours, theirs, args, shots):
         page.fill("input[name=dev_id]", ours["dev-id"])
         page.fill("input[name=api_key]", "not-the-key")
         page.click("button:has-text('Sign in')")
-        check(page.locator("p.error").count() == 1 and "/dashboard/signin" in page.url, "a wrong key is refused")
+        expect(page.locator("p.error")).to_have_count(1)
+        check("/dashboard/signin" in page.url, "a wrong key is refused")
         page.screenshot(path=os.path.join(shots, "signin.png"))
         page.fill("input[name=api_key]", ours["x-api-key"])
         page.click("button:has-text('Sign in')")
+        page.wait_for_url("**/dashboard/users")
         check(page.url.endswith("/dashboard/users"), f"signed in, on the users list: {page.url}")
         cookie = [c for c in context.cookies() if c["name"] == "slipstream_session"]
         check(cookie and cookie[0]["httpOnly"] and cookie[0]["sameSite"] == "Strict",
@@ -138,10 +142,13 @@ def run(server, binary, ours, theirs, args, shots):
         page.screenshot(path=os.path.join(shots, "users.png"), full_page=True)
         page.fill("input[name=q]", "rider")
         page.click("button:has-text('Search')")
+        page.wait_for_url("**/dashboard/users?q=rider")
+        expect(page.locator("table.list tbody tr")).to_have_count(2)
         check(page.locator("table.list tbody tr").count() == 2, "searching 'rider' finds 2 users")
 
         # A user's rides, then a ride's page.
         page.click("text=rider-1")
+        page.wait_for_url(f"**/dashboard/users/{rider['user_id']}")
         activities = page.locator("table.activities tbody tr")
         check(activities.count() == 3, f"rider-1 has 3 rides listed: {activities.count()}")
         page.screenshot(path=os.path.join(shots, "user.png"), full_page=True)
@@ -189,11 +196,37 @@ def run(server, binary, ours, theirs, args, shots):
         page.screenshot(path=os.path.join(shots, "deliveries.png"), full_page=True)
         if failed.count():
             failed.first.locator("button:has-text('Resend')").click()
-            check("sent again" in page.locator("p.notice").inner_text(), "resend one failed message")
+            expect(page.locator("p.notice")).to_contain_text("1 message will be sent again")
+            check(True, "resend one failed message")
         forged = page.request.post(base + "/dashboard/deliveries/resend", form={"csrf": "forged"})
         check(forged.status == 403, f"a form without its CSRF token is 403: {forged.status}")
         page.click("button:has-text('Send a test event')")
-        check("test event" in page.locator("p.notice").inner_text(), "a test event is queued")
+        expect(page.locator("p.notice")).to_contain_text("test event")
+        check(True, "a test event is queued")
+
+        page.click("button:has-text('Rotate the signing secret')")
+        expect(page.locator("p.notice")).to_contain_text("whsec_")
+        check(True, "a new signing secret, shown once on the page")
+
+        # Data scopes: untick our slipstream object and heart rate samples, saved, read back, and
+        # GET /v2/activity then leaves them out.
+        page.goto(base + "/dashboard/settings")
+        page.uncheck("input[name='slipstream']")
+        page.uncheck("input[name='samples.heart_rate']")
+        page.click("button:has-text('Save')")
+        expect(page.locator("p.notice")).to_contain_text("Saved")
+        page.goto(base + "/dashboard/settings")
+        check(not page.is_checked("input[name='slipstream']") and page.is_checked("input[name='event.activity']"),
+              "data scopes saved from the settings page")
+        page.screenshot(path=os.path.join(shots, "settings.png"), full_page=True)
+        status, body = server.request(
+            "GET", f"/v2/activity?user_id={rider['user_id']}&start_date=2024-05-01&end_date=2024-06-01"
+            "&to_webhook=false&with_samples=true", headers=ours)
+        scoped = json.loads(body)["data"]
+        check(status == 200 and scoped and all("slipstream" not in a for a in scoped)
+              and all("detailed" not in a.get("heart_rate_data", {}) for a in scoped)
+              and any("power_data" in a for a in scoped),
+              "GET /v2/activity follows the scopes set in the dashboard")
 
         # The end user's connect page: two rides and a damaged file, with progress and outcomes.
         user_page = context.new_page()
@@ -219,6 +252,7 @@ def run(server, binary, ours, theirs, args, shots):
         plain.goto(rider["auth_url"])
         plain.set_input_files("input[type=file]", [args.fit[1]])
         plain.click("button:has-text('Upload')")
+        expect(plain.locator("#outcomes li")).to_have_count(1)
         text = plain.locator("#outcomes").inner_text()
         check(os.path.basename(args.fit[1]) in text and ("stored" in text or "already there" in text),
               f"an upload without script: {text!r}")

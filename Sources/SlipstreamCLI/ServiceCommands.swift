@@ -35,6 +35,10 @@ struct Serve: AsyncParsableCommand {
             "A slippy-map tile URL ({z}/{x}/{y}) drawn under ride maps in the dashboard, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (mind the tile server's usage policy)."
     ) var mapTiles: String?
     @Option(help: "Hours an end user's connect link (auth_url) stays valid.") var connectLinkHours: Int64 = 168
+    @Option(
+        help:
+            "A secret mixed into every dashboard session, CSRF token and connect link (default: SLIPSTREAM_WEB_SECRET); the same on every server of one database. Without it, whoever can read the database can forge them."
+    ) var webSecret: String?
     @Option(help: "Seconds a webhook delivery attempt may take.") var deliveryTimeout: Int64 = 15
     @Option(help: "Waits after each failed delivery attempt (s, m, h, d); after the last, the message fails.")
     var retrySchedule = "5s,5m,30m,2h,5h,10h,10h"
@@ -56,6 +60,7 @@ struct Serve: AsyncParsableCommand {
         settings.databaseTimeoutSeconds = databaseTimeout
         settings.publicURL = publicURL
         settings.mapTiles = mapTiles
+        settings.webSecret = webSecret ?? ProcessInfo.processInfo.environment["SLIPSTREAM_WEB_SECRET"]
         guard connectLinkHours > 0 else { throw ValidationError("--connect-link-hours must be 1 or more") }
         settings.connectLinkSeconds = connectLinkHours * 3600
         guard let schedule = DeliverySettings.parseSchedule(retrySchedule) else {
@@ -78,7 +83,9 @@ struct Serve: AsyncParsableCommand {
 struct Developers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and list developers (API keys, webhook URLs).",
-        subcommands: [Create.self, List.self, RotateKey.self, SetWebhook.self, EnableWebhook.self])
+        subcommands: [
+            Create.self, List.self, Show.self, RotateKey.self, SetWebhook.self, EnableWebhook.self, SetScopes.self,
+        ])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -182,7 +189,14 @@ func validateWebhookURL(_ text: String?) throws {
     }
 }
 
-/// A one-line JSON object; members are strings, integers or null.
+/// Members of a nested object in ``jsonObject(_:)``.
+struct JSONMembers {
+    var members: [(String, Any?)]
+    init(_ members: [(String, Any?)]) { self.members = members }
+}
+
+/// A one-line JSON object; members are strings, integers, booleans, lists of strings, nested
+/// ``JSONMembers`` or null.
 func jsonObject(_ members: [(String, Any?)]) -> String {
     func quoted(_ text: String) -> String {
         let data = try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
@@ -192,6 +206,9 @@ func jsonObject(_ members: [(String, Any?)]) -> String {
         switch member {
         case let text as String: quoted(text)
         case let number as Int: String(number)
+        case let flag as Bool: flag ? "true" : "false"
+        case let list as [String]: "[" + list.map(quoted).joined(separator: ",") + "]"
+        case let nested as JSONMembers: jsonObject(nested.members)
         default: "null"
         }
     }

@@ -102,6 +102,10 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     private func attempt(_ delivery: Delivery) async {
+        guard delivery.developer.scopes.sends(event: delivery.kind.rawValue) else {
+            await record(delivery, .skipped)
+            return
+        }
         let clock = ContinuousClock()
         let start = clock.now
         var status: Int?
@@ -125,6 +129,10 @@ public final class DeliveryWorker: Service, Sendable {
                 "webhook-id": "\(delivery.messageID)", "kind": "\(delivery.kind.rawValue)",
                 "status": "\(status.map(String.init) ?? reason)",
             ])
+        await record(delivery, outcome)
+    }
+
+    private func record(_ delivery: Delivery, _ outcome: DeliveryOutcome) async {
         do {
             try await storage.completeDelivery(
                 delivery, outcome: outcome, now: micros(now()), disableAfter: settings.disableAfterSeconds * 1_000_000)
@@ -140,7 +148,7 @@ public final class DeliveryWorker: Service, Sendable {
         guard let url = delivery.developer.webhookURL else { throw DeliveryError.noEndpoint }
         let body = try await MessageBodies.chunks(
             userID: delivery.userID, developerID: delivery.developer.id, summaryID: delivery.summaryID,
-            event: delivery.body, from: storage)
+            event: delivery.body, scopes: delivery.developer.scopes, from: storage)
         var signer = WebhookSigner(
             secret: delivery.developer.webhookSigningSecret, messageID: delivery.messageID,
             timestamp: Int64(now().timeIntervalSince1970))

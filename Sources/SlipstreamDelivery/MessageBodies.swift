@@ -10,13 +10,14 @@ public enum MessageBodies {
     /// The body the worker sends for `record`.
     /// - Parameters:
     ///   - event: the message's stored body (events), as ``DashboardStore/delivery(id:developerID:)`` gives it.
+    ///   - scopes: the developer's data scopes, which an activity's body is cut to.
     /// - Throws: when the activity the message names is no longer stored, or storage fails.
     public static func bytes(
-        of record: DeliveryRecord, event: [UInt8]?, from storage: any ActivityStore & AccountStore
+        of record: DeliveryRecord, event: [UInt8]?, scopes: DataScopes, from storage: any ActivityStore & AccountStore
     ) async throws -> [UInt8] {
         let chunks = try await chunks(
             userID: record.userID, developerID: record.developerID, summaryID: record.summaryID, event: event,
-            from: storage)
+            scopes: scopes, from: storage)
         var bytes: [UInt8] = []
         chunks.forEach { bytes += $0 }
         return bytes
@@ -24,7 +25,7 @@ public enum MessageBodies {
 
     /// The body of a message as chunks, built as they are read.
     package static func chunks(
-        userID: String, developerID: String, summaryID: String?, event: [UInt8]?,
+        userID: String, developerID: String, summaryID: String?, event: [UInt8]?, scopes: DataScopes,
         from storage: any ActivityStore & AccountStore
     ) async throws -> MessageChunks {
         if let event { return MessageChunks(bytes: event) }
@@ -42,6 +43,7 @@ public enum MessageBodies {
         head.string(TerraEvents.version)
         head.key("data")
         head.beginArray()
-        return try MessageChunks(activity: activity, head: head.bytes, tail: Array("]}".utf8))
+        return try MessageChunks(
+            activity: ScopeFilter.apply(scopes, to: activity), head: head.bytes, tail: Array("]}".utf8))
     }
 }

@@ -73,6 +73,18 @@ extension PostgresStorage {
         }
     }
 
+    public func latestActivities(userID: String, from: Int64, to: Int64, limit: Int) async throws
+        -> [StoredActivity]
+    {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: Self.activityColumns) FROM activities
+            WHERE user_id = \(userID) AND start_time >= \(from) AND start_time < \(to)
+            ORDER BY start_time DESC, summary_id COLLATE "C" DESC LIMIT \(limit)
+            """, logger: logger)
+        return try await Self.storedActivities(rows)
+    }
+
     public func queueHistorical(
         developerID: String, userID: String, from: Int64, to: Int64, reference: String, large: LargeRequestEvents?
     ) async throws -> Int {

@@ -93,6 +93,17 @@ extension PostgresStorage {
         return false
     }
 
+    public func replaceScopes(developerID: String, scopes: DataScopes) async throws -> Bool {
+        let text = scopes.isEverything ? nil : scopes.text
+        let rows = try await client.query(
+            """
+            WITH replaced AS (UPDATE developers SET scopes = \(text) WHERE id = \(developerID) RETURNING 1)
+            SELECT count(*) FROM replaced
+            """, logger: logger)
+        for try await count in rows.decode(Int64.self) { return count == 1 }
+        return false
+    }
+
     public func queueTestEvent(developerID: String, body: [UInt8], now: Int64) async throws {
         try await client.query(
             """

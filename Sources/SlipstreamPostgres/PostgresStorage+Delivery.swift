@@ -23,9 +23,9 @@ extension PostgresStorage {
                 let r = try row.decode(
                     (
                         Int64, String, String, String, String?, String?, ByteBuffer?, Int32, Int64, String, ByteBuffer,
-                        String?, String, String?, Int64, Int64?
+                        String?, String, String?, Int64, Int64?, String?
                     ).self)
-                let developer = Self.developer((r.1, r.9, r.10, r.11, r.12, r.13, r.14, r.15))
+                let developer = Self.developer((r.1, r.9, r.10, r.11, r.12, r.13, r.14, r.15, r.16))
                 deliveries.append(
                     Delivery(
                         id: r.0, developer: developer, userID: r.2,

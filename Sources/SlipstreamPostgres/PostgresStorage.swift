@@ -94,16 +94,16 @@ public final class PostgresStorage: Storage, Service {
 
     // MARK: Developers
 
-    typealias DeveloperRow = (String, String, ByteBuffer, String?, String, String?, Int64, Int64?)
+    typealias DeveloperRow = (String, String, ByteBuffer, String?, String, String?, Int64, Int64?, String?)
     private static let developerColumns =
-        "id, name, api_key_hash, webhook_url, webhook_signing_secret, terra_signing_secret, created_at, webhook_disabled_at"
+        "id, name, api_key_hash, webhook_url, webhook_signing_secret, terra_signing_secret, created_at, webhook_disabled_at, scopes"
 
     public func insertDeveloper(_ d: Developer) async throws {
         try await client.query(
             """
-            INSERT INTO developers (id, name, api_key_hash, webhook_url, webhook_signing_secret, terra_signing_secret, created_at)
+            INSERT INTO developers (id, name, api_key_hash, webhook_url, webhook_signing_secret, terra_signing_secret, created_at, scopes)
             VALUES (\(d.id), \(d.name), \(ByteBuffer(bytes: d.apiKeyHash)), \(d.webhookURL), \(d.webhookSigningSecret),
-                    \(d.terraSigningSecret), \(micros(d.createdAt)))
+                    \(d.terraSigningSecret), \(micros(d.createdAt)), \(d.scopes.isEverything ? nil : d.scopes.text))
             """, logger: logger)
     }
 
@@ -142,6 +142,7 @@ public final class PostgresStorage: Storage, Service {
             terraSigningSecret: r.5,
             createdAt: date(r.6))
         developer.webhookDisabledAt = r.7
+        developer.scopes = DataScopes(text: r.8)
         return developer
     }
 

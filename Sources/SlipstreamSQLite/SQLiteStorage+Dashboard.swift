@@ -84,6 +84,15 @@ extension SQLiteStorage {
         }
     }
 
+    public func replaceScopes(developerID: String, scopes: DataScopes) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE developers SET scopes = ? WHERE id = ?",
+                arguments: [scopes.isEverything ? nil : scopes.text, developerID])
+            return db.changesCount == 1
+        }
+    }
+
     public func queueTestEvent(developerID: String, body: [UInt8], now: Int64) async throws {
         try await pool.write { db in
             try db.execute(

@@ -25,6 +25,7 @@ extension SQLiteStorage {
             webhookSigningSecret: row["d_secret"], terraSigningSecret: row["d_terra"], createdAt: date(row["d_created"])
         )
         developer.webhookDisabledAt = row["d_disabled"]
+        developer.scopes = DataScopes(text: row["d_scopes"])
         return Delivery(
             id: row["id"], developer: developer, userID: row["user_id"],
             kind: OutboxMessage.Kind(rawValue: row["kind"]) ?? .activity, summaryID: row["summary_id"],

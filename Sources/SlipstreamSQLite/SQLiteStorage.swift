@@ -39,12 +39,12 @@ public final class SQLiteStorage: Storage {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO developers (id, name, api_key_hash, webhook_url, webhook_signing_secret, terra_signing_secret, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO developers (id, name, api_key_hash, webhook_url, webhook_signing_secret, terra_signing_secret, created_at, scopes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     d.id, d.name, Data(d.apiKeyHash), d.webhookURL, d.webhookSigningSecret, d.terraSigningSecret,
-                    micros(d.createdAt),
+                    micros(d.createdAt), d.scopes.isEverything ? nil : d.scopes.text,
                 ])
         }
     }
@@ -80,6 +80,7 @@ public final class SQLiteStorage: Storage {
             webhookURL: row["webhook_url"], webhookSigningSecret: row["webhook_signing_secret"],
             terraSigningSecret: row["terra_signing_secret"], createdAt: date(row["created_at"]))
         developer.webhookDisabledAt = row["webhook_disabled_at"]
+        developer.scopes = DataScopes(text: row["scopes"])
         return developer
     }
 
@@ -212,6 +213,21 @@ public final class SQLiteStorage: Storage {
                     cursor?.summaryID ?? "", limit,
                 ])
             return try rows.map { try Self.storedActivity($0, db, withSamples: withSamples) }
+        }
+    }
+
+    public func latestActivities(userID: String, from: Int64, to: Int64, limit: Int) async throws
+        -> [StoredActivity]
+    {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM activities WHERE user_id = ? AND start_time >= ? AND start_time < ?
+                    ORDER BY start_time DESC, summary_id DESC LIMIT ?
+                    """,
+                arguments: [userID, from, to, limit]
+            ).map { try Self.storedActivity($0, db, withSamples: false) }
         }
     }
 

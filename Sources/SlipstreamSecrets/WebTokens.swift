@@ -1,5 +1,7 @@
-// The web face's tokens, HMAC-SHA256 under a key derived from the developer's stored API key hash:
-// nothing to configure, valid on every server of one database, and all void once the key is replaced.
+// The web face's tokens, HMAC-SHA256 under a key derived from the developer's stored API key hash and
+// the server's web secret (`serve --web-secret`): valid on every server of one database given the same
+// secret, and all void once the key is replaced. Without a secret, whoever reads the database can
+// forge them: the secret is what keeps read access from becoming a session.
 //
 //     session cookie   DEV_ID.EXPIRES.MAC("session", DEV_ID, EXPIRES)
 //     CSRF field       MAC("csrf", session cookie)
@@ -13,10 +15,11 @@ public struct WebTokens: Sendable {
     private let keyBytes: [UInt8]
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
-    /// The tokens of the developer whose API key hashes to `apiKeyHash`.
-    public init(apiKeyHash: [UInt8]) {
+    /// The tokens of the developer whose API key hashes to `apiKeyHash`, under `serverSecret`.
+    public init(apiKeyHash: [UInt8], serverSecret: String? = nil) {
         var derivation = HMAC<SHA256>(key: SymmetricKey(data: apiKeyHash))
         derivation.update(data: Data("slipstream web tokens v1".utf8))
+        if let serverSecret { derivation.update(data: Data(("\n" + serverSecret).utf8)) }
         keyBytes = Array(derivation.finalize())
     }
 

@@ -63,6 +63,7 @@ struct ActivityController: Sendable {
             return response
         }
         let storage = self.storage
+        let scopes = developer.scopes
         var headers: HTTPFields = [.contentType: "application/json"]
         headers.append(contentsOf: budget)
         return Response(
@@ -84,11 +85,13 @@ struct ActivityController: Sendable {
                         if !first { try await writer.write(ByteBuffer(string: ",")) }
                         first = false
                         if withSamples {
-                            for try await chunk in try MessageChunks(activity: activity) {
+                            for try await chunk in try MessageChunks(activity: ScopeFilter.apply(scopes, to: activity))
+                            {
                                 try await writer.write(chunk)
                             }
                         } else {
-                            try await writer.write(ByteBuffer(bytes: activity.summaryJSON))
+                            try await writer.write(
+                                ByteBuffer(bytes: ScopeFilter.apply(scopes, to: activity).summaryJSON))
                         }
                     }
                     guard page.count == pageSize, let last = page.last else { break }

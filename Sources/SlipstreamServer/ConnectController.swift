@@ -26,7 +26,7 @@ struct ConnectController: Sendable {
     /// The user's connect link, valid for `settings.connectLinkSeconds`.
     static func link(for user: ServiceUser, developer: Developer, settings: ServiceSettings) -> String {
         let expires = Int64(settings.now().timeIntervalSince1970) + settings.connectLinkSeconds
-        let signature = WebTokens(apiKeyHash: developer.apiKeyHash).connect(
+        let signature = settings.tokens(developer).connect(
             developerID: developer.id, userID: user.id, expires: expires)
         return settings.baseURL + "/connect/\(DashboardController.escapePath(developer.id))/"
             + "\(DashboardController.escapePath(user.id))?expires=\(expires)&sig=\(signature)"
@@ -40,7 +40,7 @@ struct ConnectController: Sendable {
         }
         connect.post("files") { request, context in
             let (developer, user) = try await verify(request, context)
-            if request.headers[.contentType]?.hasPrefix("multipart/form-data") == true {
+            if request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
                 let outcomes = try await uploadForm(request, user: user, developer: developer)
                 return session.html(pages.render(try await page(developer, user, request: request, outcomes: outcomes)))
             }
@@ -59,12 +59,12 @@ struct ConnectController: Sendable {
     /// The developer and user of a link whose signature holds now: 404 for a wrong one, 403 once expired.
     private func verify(_ request: Request, _ context: BasicRequestContext) async throws -> (Developer, ServiceUser) {
         let query = request.uri.queryParameters
-        let developerID = try context.parameters.require("dev_id")
-        let userID = try context.parameters.require("user_id")
+        let developerID = try context.parameters.decoded("dev_id")
+        let userID = try context.parameters.decoded("user_id")
         guard let expires = query.get("expires").flatMap({ Int64($0) }), let signature = query.get("sig"),
             let developer = try await storage.developer(id: developerID)
         else { throw Problem.notFound("this link is not one we made: ask the app for a new one") }
-        let tokens = WebTokens(apiKeyHash: developer.apiKeyHash)
+        let tokens = settings.tokens(developer)
         guard tokens.verifyConnect(signature, developerID: developerID, userID: userID, expires: expires) else {
             throw Problem.notFound("this link is not one we made: ask the app for a new one")
         }
@@ -80,15 +80,13 @@ struct ConnectController: Sendable {
     private func page(_ developer: Developer, _ user: ServiceUser, request: Request, outcomes: [String] = [])
         async throws -> ConnectPage
     {
-        let now = Int64(settings.now().timeIntervalSince1970) * 1_000_000
-        // A ride's date is when it was ridden, not uploaded: the whole history (up to 500), newest first.
-        let recent = try await storage.activities(
-            userID: user.id, from: 0, to: now + 86_400_000_000, after: nil, limit: 500, withSamples: false)
+        // A ride's date is when it was ridden, not uploaded: the whole history, the latest 500 first.
+        let recent = try await storage.latestActivities(userID: user.id, from: 0, to: .max, limit: 500)
         let query = request.uri.query.map { "?" + $0 } ?? ""
         let path = request.uri.path.hasSuffix("/files") ? String(request.uri.path.dropLast(6)) : request.uri.path
         return ConnectPage(
             developerName: developer.name, uploadURL: path + "/files" + query,
-            rides: recent.reversed().map { DashboardController.row($0, href: "") }, outcomes: outcomes)
+            rides: recent.map { DashboardController.row($0, href: "") }, outcomes: outcomes)
     }
 
     /// The files of a multipart form, each read through its own stream as its bytes arrive, then stored.

@@ -46,51 +46,60 @@ struct ConnectUpload: Sendable {
     let storage: any Storage
     let metrics: ServiceMetrics
 
+    /// Stores the file's rides that are not stored yet (one already there is left as it is, and no
+    /// webhook goes out for it again), and says what became of the file.
     func store(_ file: UploadedFile, developerID: String) async throws -> UploadOutcome {
-        let activities = file.collector.activities
-        var existing: [StoredActivity] = []
-        for activity in activities {
-            let same = try await storage.activities(
-                userID: activity.userID, from: activity.startTime, to: activity.startTime + 1, after: nil, limit: 16,
-                withSamples: false)
-            if same.contains(where: { $0.summaryID == activity.summaryID }) { existing.append(activity) }
+        let decoded = file.collector.activities
+        var fresh: [StoredActivity] = []
+        var already: [String] = []
+        for activity in decoded {
+            if try await storage.activity(userID: activity.userID, summaryID: activity.summaryID) != nil {
+                already.append(activity.summaryID)
+            } else {
+                fresh.append(activity)
+            }
         }
-        // A damaged copy of a ride stored whole never replaces it.
-        let stored =
-            file.error == nil
-            ? activities : activities.filter { a in !existing.contains { $0.summaryID == a.summaryID } }
-        if !stored.isEmpty {
-            try await storage.store(stored, newUsers: [], developerID: developerID)
-            metrics.ingested(bytes: file.length, activities: stored.count)
+        if !fresh.isEmpty {
+            try await storage.store(fresh, newUsers: [], developerID: developerID)
+            metrics.ingested(bytes: file.length, activities: fresh.count)
         }
-        let already = existing.count
-        let fresh = activities.count - already
-        var parts: [String] = []
-        if fresh > 0 { parts.append(fresh == 1 ? "stored 1 ride" : "stored \(fresh) rides") }
-        if already > 0 { parts.append(already == activities.count ? "already there" : "\(already) already there") }
-        var words = parts.joined(separator: ", ")
-        let problem = file.error ?? (activities.isEmpty ? file.collector.problems.first : nil)
-        if let problem {
-            let place = problem.byteOffset.map { "damaged at byte \($0)" } ?? "not readable"
-            let what = problem.kind == .notActivityPayload ? "not an activity" : place
-            words += (words.isEmpty ? "" : "; ") + "\(what): \(problem.message)"
-            if !activities.isEmpty { words += " (the rides before it are kept)" }
-        } else if activities.isEmpty {
-            words = "not an activity: the file holds no ride"
-        }
+        let problem = file.error ?? (decoded.isEmpty ? file.collector.problems.first : nil)
+        let words = Self.words(stored: fresh.count, already: already.count, problem: problem)
         var w = JSONWriter()
         w.beginObject()
         w.key("status")
-        w.string(activities.isEmpty ? "error" : "success")
+        w.string(decoded.isEmpty ? "error" : "success")
         w.key("outcome")
         w.string(words)
-        w.key("activities")
+        w.key("stored")
         w.beginArray()
-        for activity in activities { w.string(activity.summaryID) }
+        for activity in fresh { w.string(activity.summaryID) }
+        w.endArray()
+        w.key("already_there")
+        w.beginArray()
+        for id in already { w.string(id) }
         w.endArray()
         w.key("byte")
-        if let byte = problem?.byteOffset { w.integer(byte) } else { w.null() }
+        if let byte = problem?.byteOffset, problem?.kind != .unsupportedFormat { w.integer(byte) } else { w.null() }
         w.endObject()
-        return UploadOutcome(status: activities.isEmpty ? .unprocessableContent : .ok, words: words, json: w.bytes)
+        return UploadOutcome(status: decoded.isEmpty ? .unprocessableContent : .ok, words: words, json: w.bytes)
+    }
+
+    /// "stored 2 rides", "already there", "not an activity: …", "damaged at byte N: …", together.
+    static func words(stored: Int, already: Int, problem: SlipstreamError?) -> String {
+        var parts: [String] = []
+        if stored > 0 { parts.append(stored == 1 ? "stored 1 ride" : "stored \(stored) rides") }
+        if already > 0 { parts.append(stored == 0 ? "already there" : "\(already) already there") }
+        var words = parts.joined(separator: ", ")
+        guard let problem else { return words.isEmpty ? "not an activity: the file holds no ride" : words }
+        let what: String
+        switch problem.kind {
+        case .unsupportedFormat: what = "not an activity (neither a FIT file nor Terra JSON)"
+        case .notActivityPayload, .noActivities: what = "not an activity: \(problem.message)"
+        default:
+            what = (problem.byteOffset.map { "damaged at byte \($0)" } ?? "not readable") + ": \(problem.message)"
+        }
+        words += (words.isEmpty ? "" : "; ") + what
+        return stored + already > 0 ? words + " (the rides before it are kept)" : words
     }
 }

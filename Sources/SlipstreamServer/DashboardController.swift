@@ -32,13 +32,13 @@ struct DashboardController: Sendable {
         }
         web.get("users") { request, _ in try await users(request) }
         web.get("users/:user_id") { request, context in
-            try await user(request, id: context.parameters.require("user_id"))
+            try await user(request, id: context.parameters.decoded("user_id"))
         }
     }
 
     /// The key is checked as the API checks `x-api-key`: same hash, same constant-time comparison.
     func signIn(_ request: Request) async throws -> Response {
-        try WebSession.checkOrigin(request)
+        try session.checkOrigin(request)
         let form = try await WebSession.form(request)
         let id = form["dev_id", default: ""].trimmingCharacters(in: .whitespaces)
         do {
@@ -57,13 +57,14 @@ struct DashboardController: Sendable {
         let signedIn = try await session.require(request)
         let query = request.uri.queryParameters
         let prefix = query.get("q").flatMap { $0.isEmpty ? nil : $0 }
-        let page = max(1, query.get("page").flatMap { Int($0) } ?? 1)
         let per = Self.usersPerPage
         let id = signedIn.developer.id
-        async let total = storage.userCount(developerID: id, referencePrefix: prefix)
-        async let overviews = storage.userOverviews(
+        let count = try await storage.userCount(developerID: id, referencePrefix: prefix)
+        // A page past the last is the last one (and no arithmetic on a huge number).
+        let last = max(1, (count + per - 1) / per)
+        let page = min(last, max(1, query.get("page").flatMap { Int($0) } ?? 1))
+        let rows = try await storage.userOverviews(
             developerID: id, referencePrefix: prefix, offset: (page - 1) * per, limit: per)
-        let (count, rows) = try await (total, overviews)
         let link = { (n: Int, text: String) in
             Link(href: "/dashboard/users?" + Self.query(["q": prefix, "page": String(n)]), text: text)
         }
@@ -96,17 +97,19 @@ struct DashboardController: Sendable {
         let to = WebFormat.parseDay(query.get("to")).map { $0 + day } ?? (now / day + 1) * day
         var from = WebFormat.parseDay(query.get("from")) ?? to - 84 * day
         guard from < to else { throw Problem.badRequest("'from' must be on or before 'to'") }
-        var stored = try await storage.activities(
-            userID: user.id, from: from, to: to, after: nil, limit: Self.activitiesPerPage + 1, withSamples: false)
+        // Newest first; `before` (µs, from the "older" link) continues below the last one shown.
+        let before = min(to, query.get("before").flatMap { Int64($0) } ?? to)
+        var stored = try await storage.latestActivities(
+            userID: user.id, from: from, to: before, limit: Self.activitiesPerPage + 1)
         // Nothing in the last 12 weeks and no dates asked for: the user's history from its start.
         if stored.isEmpty, query.get("from") == nil {
-            stored = try await storage.activities(
-                userID: user.id, from: 0, to: to, after: nil, limit: Self.activitiesPerPage + 1, withSamples: false)
-            if let first = stored.first { from = first.startTime / day * day }
+            stored = try await storage.latestActivities(
+                userID: user.id, from: 0, to: to, limit: Self.activitiesPerPage + 1)
+            if let last = stored.last { from = last.startTime / day * day }
         }
         let shown = stored.prefix(Self.activitiesPerPage)
         let base = "/dashboard/users/" + Self.escapePath(user.id)
-        let rows = shown.reversed().map { Self.row($0, href: base + "/activities/" + Self.escapePath($0.summaryID)) }
+        let rows = shown.map { Self.row($0, href: base + "/activities/" + Self.escapePath($0.summaryID)) }
         return session.html(
             pages.render(
                 UserPage(
@@ -118,9 +121,10 @@ struct DashboardController: Sendable {
                         ? Link(
                             href: base + "?"
                                 + Self.query([
-                                    "from": WebFormat.day(shown.last!.startTime), "to": WebFormat.day(to - day),
+                                    "from": WebFormat.day(from), "to": WebFormat.day(to - day),
+                                    "before": String(shown.last!.startTime),
                                 ]),
-                            text: "Only the first \(Self.activitiesPerPage) are shown: the later ones →") : nil)))
+                            text: "The \(Self.activitiesPerPage) latest are shown: older ones →") : nil)))
     }
 
     /// An activity as a row of a list, from its stored summary.
@@ -139,7 +143,7 @@ struct DashboardController: Sendable {
     /// Totals per week (Monday, UTC), newest first.
     static func weeks(_ activities: [StoredActivity]) -> [WeekTotal] {
         let week: Int64 = 7 * 86_400_000_000
-        // 1970-01-01 was a Thursday: Mondays are 3 days later, modulo a week.
+        // 1970-01-01 was a Thursday: the first Monday is 4 days later.
         let monday: Int64 = 4 * 86_400_000_000
         var totals: [Int64: (count: Int, seconds: Double, meters: Double)] = [:]
         for activity in activities {
@@ -165,6 +169,7 @@ struct DashboardController: Sendable {
         }.joined(separator: "&")
     }
 
+    /// A path segment as sent (the router leaves it percent-encoded), for ids with any characters.
     static func escapePath(_ segment: String) -> String {
         segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? segment
     }

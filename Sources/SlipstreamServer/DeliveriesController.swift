@@ -43,9 +43,11 @@ struct DeliveriesController: Sendable {
         }
         web.post("webhook/secret") { request, _ in
             let (signedIn, _) = try await session.requireForm(request)
-            _ = try await storage.replaceWebhookSecret(
-                developerID: signedIn.developer.id, secret: Credentials.newWebhookSecret())
-            return session.redirect("/dashboard/deliveries?notice=secret")
+            let secret = Credentials.newWebhookSecret()
+            _ = try await storage.replaceWebhookSecret(developerID: signedIn.developer.id, secret: secret)
+            // Shown once, in this answer (never in a URL): `developers show` prints it later.
+            return try await list(
+                request, notice: "The new signing secret, which signs every message from now on: \(secret)")
         }
     }
 
@@ -54,16 +56,13 @@ struct DeliveriesController: Sendable {
     static func notice(_ code: String?) -> String? {
         guard let code else { return nil }
         if code == "test" { return "A test event is queued: it goes out with the next delivery round." }
-        if code == "secret" {
-            return "A new signing secret signs every message from now on: `slipstream developers show` prints it."
-        }
         if code.hasPrefix("resent-"), let count = Int(code.dropFirst(7)) {
             return count == 1 ? "1 message will be sent again." : "\(count) messages will be sent again."
         }
         return nil
     }
 
-    func list(_ request: Request) async throws -> Response {
+    func list(_ request: Request, notice: String? = nil) async throws -> Response {
         let signedIn = try await session.require(request)
         let developer = signedIn.developer
         let records = try await storage.recentDeliveries(
@@ -74,7 +73,7 @@ struct DeliveriesController: Sendable {
             disabled: developer.webhookDisabledAt.map {
                 "Deliveries stopped on \(WebFormat.dateTime($0, offsetSeconds: nil)) (a 410, or a day of failures): `slipstream deliveries enable` starts them again."
             },
-            notice: Self.notice(request.uri.queryParameters.get("notice")), messages: rows,
+            notice: notice ?? Self.notice(request.uri.queryParameters.get("notice")), messages: rows,
             failedCount: rows.filter { $0.failed }.count)
         return session.html(pages.render(page))
     }
@@ -86,7 +85,9 @@ struct DeliveriesController: Sendable {
         else { throw Problem.notFound("no message \(text) here") }
         let body: String
         do {
-            body = Self.readable(try await MessageBodies.bytes(of: found.record, event: found.body, from: storage))
+            body = Self.readable(
+                try await MessageBodies.bytes(
+                    of: found.record, event: found.body, scopes: signedIn.developer.scopes, from: storage))
         } catch {
             body = "(the body cannot be built now: \(error))"
         }

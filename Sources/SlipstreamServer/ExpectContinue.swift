@@ -8,6 +8,7 @@ import Hummingbird
 import HummingbirdCore
 import NIOCore
 import NIOHTTPTypes
+import SlipstreamSecrets
 
 final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
@@ -84,7 +85,17 @@ extension SlipstreamServer {
             let id = String(path.dropFirst("/webhooks/terra/".count))
             return await holds { try await storage.developer(id: id)?.terraSigningSecret != nil }
         case (.post, let path) where path.hasPrefix("/connect/") && path.hasSuffix("/files"):
-            return true  // an end user's upload: its link is checked when the route runs
+            // An end user's upload: only under a link that holds now.
+            let parts = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+            guard parts.count == 4, let expires = uri.queryParameters.get("expires").flatMap({ Int64($0) }),
+                let signature = uri.queryParameters.get("sig")
+            else { return false }
+            return await holds {
+                guard let developer = try await storage.developer(id: parts[1]) else { return false }
+                return expires > Int64(settings.now().timeIntervalSince1970)
+                    && settings.tokens(developer).verifyConnect(
+                        signature, developerID: parts[1], userID: parts[2], expires: expires)
+            }
         default:
             return false  // no other route takes a body: its answer comes at once
         }

@@ -41,6 +41,7 @@ struct MultipartFiles {
         loop: while true {
             switch state {
             case .done:
+                at = pending.count  // the epilogue: read and dropped, never held
                 break loop
             case .preamble:
                 guard let found = find(delimiter, from: at) else {
@@ -57,12 +58,11 @@ struct MultipartFiles {
                     state = .headers
                 }
             case .headers:
-                guard let found = find(Array("\r\n\r\n".utf8), from: at) else {
-                    if pending.count - at > 16 << 10 {
-                        throw Problem.badRequest("a multipart part's head passes 16 KiB")
-                    }
-                    break loop
+                let found = find(Array("\r\n\r\n".utf8), from: at)
+                guard (found ?? pending.count) - at <= 16 << 10 else {
+                    throw Problem.badRequest("a multipart part's head passes 16 KiB")
                 }
+                guard let found else { break loop }
                 let head = String(decoding: pending[at..<found], as: UTF8.self)
                 start(Self.filename(head) ?? "unnamed file")
                 at = found + 4

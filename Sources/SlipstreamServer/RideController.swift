@@ -32,8 +32,8 @@ struct RideController: Sendable {
         SignedIn, ServiceUser, StoredActivity
     ) {
         let signedIn = try await session.require(request)
-        let userID = try context.parameters.require("user_id")
-        let summaryID = try context.parameters.require("summary_id")
+        let userID = try context.parameters.decoded("user_id")
+        let summaryID = try context.parameters.decoded("summary_id")
         guard let user = try await storage.user(id: userID, developerID: signedIn.developer.id),
             let activity = try await storage.activity(userID: user.id, summaryID: summaryID)
         else { throw Problem.notFound("no activity \(summaryID) of user \(userID) here") }
@@ -131,7 +131,7 @@ struct RideController: Sendable {
 
     /// `{"user":…,"data":[the activity with its samples],"type":"activity"}`, as `GET /v2/activity` answers.
     func json(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let (_, user, activity) = try await load(request, context)
+        let (signedIn, user, activity) = try await load(request, context)
         var head = JSONWriter()
         head.beginObject()
         head.key("user")
@@ -139,7 +139,8 @@ struct RideController: Sendable {
         head.key("data")
         head.beginArray()
         let chunks = try MessageChunks(
-            activity: activity, head: head.bytes, tail: Array("],\"type\":\"activity\"}".utf8))
+            activity: ScopeFilter.apply(signedIn.developer.scopes, to: activity), head: head.bytes,
+            tail: Array("],\"type\":\"activity\"}".utf8))
         var body = ByteBuffer()
         for try await chunk in chunks { body.writeImmutableBuffer(chunk) }
         var headers = session.securityHeaders

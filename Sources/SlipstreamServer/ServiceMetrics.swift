@@ -64,6 +64,7 @@ public final class ServiceMetrics: DeliveryObserver {
             case .retry: "retry"
             case .failed: "failed"
             case .endpointGone: "gone"
+            case .skipped: "skipped"
             }
         registry.makeCounter(
             descriptor: .init(

@@ -3,6 +3,8 @@
 
 import Foundation
 import SlipstreamDelivery
+import SlipstreamSecrets
+import SlipstreamStorage
 
 public struct ServiceSettings: Sendable {
     public var host = "127.0.0.1"
@@ -25,6 +27,8 @@ public struct ServiceSettings: Sendable {
     public var publicURL: String?
     /// A slippy-map tile URL template (`https://…/{z}/{x}/{y}.png`) drawn under ride maps in the browser.
     public var mapTiles: String?
+    /// Mixed into the key of every session, CSRF token and connect link (`--web-secret`).
+    public var webSecret: String?
     /// How long an end user's connect link (`auth_url`) stays valid.
     public var connectLinkSeconds: Int64 = 7 * 24 * 3600
     /// How webhooks are sent; `deliversWebhooks` false runs no delivery worker in this process.
@@ -38,4 +42,18 @@ public struct ServiceSettings: Sendable {
     public init() {}
 
     var baseURL: String { publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+}
+
+extension ServiceSettings {
+    /// The web face's tokens for `developer`.
+    func tokens(_ developer: Developer) -> WebTokens {
+        WebTokens(apiKeyHash: developer.apiKeyHash, serverSecret: webSecret)
+    }
+
+    /// `scheme://host[:port]` of the public URL, as a browser's Origin header spells it.
+    var publicOrigin: String? {
+        guard let publicURL, let url = URLComponents(string: publicURL), let scheme = url.scheme, let host = url.host
+        else { return nil }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
 }

@@ -79,6 +79,7 @@ public struct SlipstreamServer: Sendable {
         DashboardController(storage: storage, settings: settings, session: session, pages: pages).addRoutes(to: router)
         RideController(storage: storage, settings: settings, session: session, pages: pages).addRoutes(to: router)
         DeliveriesController(storage: storage, settings: settings, session: session, pages: pages).addRoutes(to: router)
+        SettingsController(storage: storage, session: session, pages: pages).addRoutes(to: router)
         ConnectController(storage: storage, settings: settings, metrics: metrics, session: session, pages: pages)
             .addRoutes(to: router)
         let assets = [

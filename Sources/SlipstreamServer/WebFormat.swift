@@ -1,6 +1,7 @@
 // How the pages write numbers, durations, distances and times: for people, with units.
 
 import Foundation
+import Hummingbird
 import SlipstreamCore
 
 enum WebFormat {
@@ -39,14 +40,29 @@ enum WebFormat {
     static func parseDay(_ text: String?) -> Int64? {
         guard let text, text.count == 10 else { return nil }
         let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        guard parts.count == 3, text.split(separator: "-").map(\.count) == [4, 2, 2], (1...12).contains(parts[1]),
+            (1...31).contains(parts[2])
+        else { return nil }
         var components = DateComponents()
         (components.year, components.month, components.day) = (parts[0], parts[1], parts[2])
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: components) else { return nil }
+        // 2024-02-31 is not a date (Calendar would make it March 2).
+        guard let date = calendar.date(from: components),
+            calendar.dateComponents([.year, .month, .day], from: date) == components
+        else { return nil }
         return Int64(date.timeIntervalSince1970) * 1_000_000
     }
 
+    static let dayMicroseconds: Int64 = 86_400_000_000
+
     private static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+}
+
+extension Parameters {
+    /// A path parameter percent-decoded (Hummingbird leaves path segments as sent).
+    func decoded(_ name: String) throws -> String {
+        let raw = try require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
 }

@@ -16,7 +16,9 @@ struct SignedIn {
 }
 
 struct WebSession: Sendable {
-    static let cookieName = "slipstream_session"
+    /// `__Host-` over https: the browser then refuses it from any other path, port or subdomain.
+    var cookieName: String { secure ? "__Host-slipstream_session" : "slipstream_session" }
+    var secure: Bool { settings.baseURL.hasPrefix("https:") }
     static let lifetimeSeconds: Int64 = 12 * 3600
 
     let accounts: any AccountStore
@@ -57,24 +59,23 @@ struct WebSession: Sendable {
     // MARK: Sessions
 
     func sessionCookie(_ token: String?) -> HTTPFields {
-        let secure = settings.baseURL.hasPrefix("https:") ? "; Secure" : ""
         let value = token.map { "\($0); Max-Age=\(Self.lifetimeSeconds)" } ?? "; Max-Age=0"
-        return [.setCookie: "\(Self.cookieName)=\(value); Path=/; HttpOnly; SameSite=Strict\(secure)"]
+        return [.setCookie: "\(cookieName)=\(value); Path=/; HttpOnly; SameSite=Strict\(secure ? "; Secure" : "")"]
     }
 
     func newSession(for developer: Developer) -> String {
         let now = Int64(settings.now().timeIntervalSince1970)
-        return WebTokens(apiKeyHash: developer.apiKeyHash).session(
+        return settings.tokens(developer).session(
             developerID: developer.id, expires: now + Self.lifetimeSeconds)
     }
 
     /// The request's session when its cookie is valid now; nil otherwise.
     func signedIn(_ request: Request) async throws -> SignedIn? {
-        guard let token = Self.cookie(Self.cookieName, in: request.headers),
+        guard let token = Self.cookie(cookieName, in: request.headers),
             let claim = WebTokens.sessionClaim(token),
             let developer = try await accounts.developer(id: claim.developerID)
         else { return nil }
-        let tokens = WebTokens(apiKeyHash: developer.apiKeyHash)
+        let tokens = settings.tokens(developer)
         guard tokens.verifySession(token, now: Int64(settings.now().timeIntervalSince1970)) else { return nil }
         return SignedIn(
             developer: developer, token: token,
@@ -92,9 +93,9 @@ struct WebSession: Sendable {
     func requireForm(_ request: Request) async throws -> (SignedIn, [String: String]) {
         let session = try await require(request)
         let form = try await Self.form(request)
-        try Self.checkOrigin(request)
+        try checkOrigin(request)
         guard let csrf = form["csrf"],
-            WebTokens(apiKeyHash: session.developer.apiKeyHash).verifyCSRF(csrf, session: session.token)
+            settings.tokens(session.developer).verifyCSRF(csrf, session: session.token)
         else { throw Problem(.forbidden, "the form's CSRF token is missing or stale: reload the page and try again") }
         return (session, form)
     }
@@ -111,12 +112,18 @@ struct WebSession: Sendable {
         return nil
     }
 
-    /// A cross-site form post carries another Origin: refused whatever the cookie says.
-    static func checkOrigin(_ request: Request) throws {
-        guard let origin = request.headers[.origin], origin != "null" else { return }
-        guard let host = request.head.authority, origin.hasSuffix("//" + host) else {
-            throw Problem(.forbidden, "a form of another site (Origin \(origin)) cannot act here")
+    /// A form post from another site is refused whatever the cookie says: its Origin must be this
+    /// server's (`--public-url`'s, else the Host it was sent to), never `null`; a browser's
+    /// Sec-Fetch-Site, when sent, must say the same (sign-in has no session to hold a token yet).
+    func checkOrigin(_ request: Request) throws {
+        let refused = { (what: String) in Problem(.forbidden, "a form of another site (\(what)) cannot act here") }
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin", site != "none" {
+            throw refused("Sec-Fetch-Site \(site)")
         }
+        guard let origin = request.headers[.origin] else { return }
+        let expected =
+            settings.publicOrigin ?? request.head.authority.map { (secure ? "https://" : "http://") + $0 }
+        guard origin == expected else { throw refused("Origin \(origin)") }
     }
 
     // MARK: Forms
@@ -161,7 +168,16 @@ struct WebErrorPages<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let redirect as WebRedirect {
             return session.redirect(redirect.location)
-        } catch let problem as Problem where request.headers[.accept]?.contains("json") != true {
+        } catch let error where request.headers[.accept]?.contains("json") != true {
+            // Every failure a page meets is a page: a Problem, the storage's 503 and 507, the router's own.
+            let problem: Problem
+            switch error {
+            case let given as Problem: problem = given
+            case let failure as StorageError:
+                problem = Problem.storage(failure) ?? Problem(.internalServerError, "\(failure)")
+            case let http as HTTPError: problem = Problem(http.status, http.body ?? http.status.reasonPhrase)
+            default: throw error
+            }
             let title = problem.status.reasonPhrase
             let text =
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(problem.status.code) \(title)</title><link rel=\"stylesheet\" href=\"/static/slipstream.css\"></head><body><main><h1>\(problem.status.code) \(title)</h1><p>\(Self.escape(problem.detail))</p><p><a href=\"/dashboard\">Dashboard</a></p></main></body></html>"

@@ -27,6 +27,8 @@ public protocol DashboardStore: Sendable {
     /// Queues a test message (`body`, Terra's `healthcheck` event) for the developer's webhook, due
     /// at `now` (UTC µs), under ``OutboxMessage/developerWide``; nothing for an unknown developer.
     func queueTestEvent(developerID: String, body: [UInt8], now: Int64) async throws
+    /// Replaces the developer's data scopes; false when there is no such developer.
+    func replaceScopes(developerID: String, scopes: DataScopes) async throws -> Bool
 }
 
 /// One user as the dashboard lists it.

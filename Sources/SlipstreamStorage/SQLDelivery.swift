@@ -7,7 +7,8 @@ package enum SQLDelivery {
     package static let due = """
         SELECT o.id, o.developer_id, o.user_id, o.kind, o.summary_id, o.reference, o.body, o.attempts, o.created_at,
                d.name AS d_name, d.api_key_hash AS d_key, d.webhook_url AS d_url, d.webhook_signing_secret AS d_secret,
-               d.terra_signing_secret AS d_terra, d.created_at AS d_created, d.webhook_disabled_at AS d_disabled
+               d.terra_signing_secret AS d_terra, d.created_at AS d_created, d.webhook_disabled_at AS d_disabled,
+               d.scopes AS d_scopes
         FROM outbox o JOIN developers d ON d.id = o.developer_id
         WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.locked_until <= ?
           AND d.webhook_url IS NOT NULL AND d.webhook_disabled_at IS NULL
@@ -55,6 +56,13 @@ package enum SQLDelivery {
             return failed(
                 "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_status = $, last_error = $, locked_until = 0 WHERE id = $",
                 [.integer(status.map(Int64.init)), .text(error), id])
+        case .skipped:
+            return [
+                (
+                    "UPDATE outbox SET status = 'skipped', last_error = 'not in the developer''s scopes', locked_until = 0 WHERE id = $",
+                    [id]
+                )
+            ]
         case .endpointGone:
             return [
                 (

@@ -18,10 +18,14 @@ package enum SQLSchema {
         return [
             ("1-developers-users-activities-outbox", spelled(version1)), ("2-rate-buckets", spelled(version2)),
             ("3-delivery", spelled(version3)), ("4-dashboard", version4),
+            ("5-data-scopes", version5),
         ]
     }
 
     /// The dashboard's pages: a developer's users in creation order, their outbox newest first.
+    /// Each developer's data scopes (`DataScopes.text`); null is everything.
+    private static let version5 = ["ALTER TABLE developers ADD COLUMN scopes TEXT"]
+
     private static let version4 = [
         "CREATE INDEX users_by_creation ON users (developer_id, created_at, id)",
         "CREATE INDEX outbox_by_developer ON outbox (developer_id, id)",

@@ -48,6 +48,10 @@ public protocol ActivityStore: Sendable {
 
     /// One stored activity with its samples.
     func activity(userID: String, summaryID: String) async throws -> StoredActivity?
+
+    /// A user's activities whose start time is in [`from`, `to`), newest first, without samples
+    /// (the dashboard's and the connect page's lists).
+    func latestActivities(userID: String, from: Int64, to: Int64, limit: Int) async throws -> [StoredActivity]
 }
 
 /// Terra's per-user budgets of requested days.

@@ -17,6 +17,8 @@ public struct Developer: Sendable, Equatable {
     public var webhookDisabledAt: Int64? = nil
     /// Verifies what Terra pushes to us for this developer (`POST /webhooks/terra/{dev_id}`).
     public var terraSigningSecret: String?
+    /// What the developer receives: events, Activity groups, samples (DataScopes.swift).
+    public var scopes: DataScopes = .everything
     public var createdAt: Date
 
     public init(
@@ -239,6 +241,8 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case failed(status: Int?, error: String)
     /// 410: the endpoint is disabled at once; the message waits for it to be enabled again.
     case endpointGone
+    /// Not sent: its event is not in the developer's scopes.
+    case skipped
 }
 
 /// One outbox row as `deliveries list` shows it.

@@ -8,7 +8,7 @@ extension WebPages {
         <link rel="stylesheet" href="/static/slipstream.css">{{$head}}{{/head}}
         </head><body>
         <header class="top"><a class="brand" href="/dashboard">Slipstream</a>
-        {{#session}}<nav><a href="/dashboard/users">Users</a><a href="/dashboard/deliveries">Deliveries</a></nav>
+        {{#session}}<nav><a href="/dashboard/users">Users</a><a href="/dashboard/deliveries">Deliveries</a><a href="/dashboard/settings">Data scopes</a></nav>
         <form method="post" action="/dashboard/signout" class="signout"><input type="hidden" name="csrf" value="{{csrf}}">
         <span>{{developerName}} <code>{{developerID}}</code></span> <button>Sign out</button></form>{{/session}}
         </header>

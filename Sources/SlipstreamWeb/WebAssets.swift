@@ -22,6 +22,8 @@ public enum WebAssets {
         .hint, .count, .subtitle, .crumbs { color: var(--muted); }
         form.signin { display: grid; gap: .6rem; max-width: 22rem; }
         form.signin input, form.search input { width: 100%; padding: .35rem; }
+        form.scopes fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 1rem; }
+        form.scopes label { display: inline-block; min-width: 15rem; margin: .2rem .6rem .2rem 0; }
         .actions { display: flex; gap: .6rem; flex-wrap: wrap; margin: .8rem 0; }
         dl.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap: .6rem; margin: 1rem 0; }
         dl.cards div { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .7rem; }

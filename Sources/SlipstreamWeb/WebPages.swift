@@ -12,6 +12,7 @@ public struct WebPages: Sendable {
         let templates = [
             "layout": Self.layout, "signIn": Self.signIn, "users": Self.users, "user": Self.user, "ride": Self.ride,
             "values": Self.values, "deliveries": Self.deliveries, "message": Self.message, "connect": Self.connect,
+            "settings": Self.settings,
         ]
         for (name, text) in templates {
             // The templates are ours: one that does not parse is a bug the tests catch.
@@ -28,6 +29,7 @@ public struct WebPages: Sendable {
     public func render(_ page: DeliveriesPage) -> String { render(page, "deliveries") }
     public func render(_ page: MessagePage) -> String { render(page, "message") }
     public func render(_ page: ConnectPage) -> String { render(page, "connect") }
+    public func render(_ page: SettingsPage) -> String { render(page, "settings") }
 
     private func render(_ page: Any, _ template: String) -> String {
         library.render(page, withTemplate: template) ?? ""

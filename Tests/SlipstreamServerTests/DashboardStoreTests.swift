@@ -166,7 +166,8 @@ import Testing
         var expected: [String: [UInt8]] = [:]
         for record in try await s.recentDeliveries(developerID: f.developer.id, status: nil, beforeID: nil, limit: 10) {
             let stored = try #require(try await s.delivery(id: record.id, developerID: f.developer.id))
-            expected["msg_\(record.id)"] = try await MessageBodies.bytes(of: record, event: stored.body, from: s)
+            expected["msg_\(record.id)"] = try await MessageBodies.bytes(
+                of: record, event: stored.body, scopes: .everything, from: s)
         }
         #expect(expected.count == 4)  // auth, two activities, the test
         let worker = DeliveryWorker(storage: s, settings: DeliverySettings(), now: { clock.now }, random: { 0 })

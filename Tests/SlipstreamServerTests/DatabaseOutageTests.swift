@@ -129,6 +129,12 @@ final class OutageStorage: Storage {
     func replaceWebhookSecret(developerID: String, secret: String) async throws -> Bool {
         try await call { try await inner.replaceWebhookSecret(developerID: developerID, secret: secret) }
     }
+    func latestActivities(userID: String, from: Int64, to: Int64, limit: Int) async throws -> [StoredActivity] {
+        try await call { try await inner.latestActivities(userID: userID, from: from, to: to, limit: limit) }
+    }
+    func replaceScopes(developerID: String, scopes: DataScopes) async throws -> Bool {
+        try await call { try await inner.replaceScopes(developerID: developerID, scopes: scopes) }
+    }
     func queueTestEvent(developerID: String, body: [UInt8], now: Int64) async throws {
         try await call { try await inner.queueTestEvent(developerID: developerID, body: body, now: now) }
     }
