@@ -9,9 +9,12 @@
             RSS while it streams (goal: under 100 MB);
   storage   stored bytes (summaries and sample columns) per ingested JSON byte (aim: a tenth at most);
   delivery  webhook messages/s and MB/s to a receiver on loopback that reads and discards: 40 one-hour
-            rides of 10 users (and their 10 auth events) queued first, then the endpoint set.
+            rides of 10 users (and their 10 auth events) queued first, then the endpoint set;
+  soak      (alone) a mixed load at fixed rates on two servers over one database, RSS and descriptors
+            every 10 s, which must stay flat, and no errors (scripts/soak_service.py).
 
-    scripts/bench-service.py --slipstream .build/release/slipstream [--seconds 10] [--postgres URL]
+    scripts/bench-service.py --slipstream .build/release/slipstream [--seconds 10] [--database URL]
+    scripts/bench-service.py --slipstream .build/release/slipstream --seconds 600 --database postgres://… soak
 """
 
 import argparse
@@ -20,6 +23,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -73,6 +77,11 @@ def main():
     parser.add_argument("stages", nargs="*", default=["ingest", "history", "storage", "delivery", "samples"])
     args = parser.parse_args()
     binary = os.path.abspath(args.slipstream)
+    if args.stages == ["soak"]:
+        sys.path.insert(0, sys_path)
+        import soak_service
+        database = args.database or "sqlite:" + os.path.join(tempfile.mkdtemp(), "soak.sqlite")
+        sys.exit(0 if soak_service.soak(binary, database, args.seconds) else 1)
     unlimited = ["--hourly-request-days", "1000000000", "--max-body-bytes", str(1 << 30)]
     with tempfile.TemporaryDirectory() as workdir:
         database = args.database or "sqlite:" + os.path.join(workdir, "bench.sqlite")

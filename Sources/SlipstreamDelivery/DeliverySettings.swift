@@ -17,6 +17,8 @@ public struct DeliverySettings: Sendable {
     public var maxRetryAfterSeconds: Int64 = 86_400
     /// Messages claimed at once (each to a different user: one user's go in order).
     public var batch = 16
+    /// Attempts in flight at once; a slot is refilled as soon as its attempt ends.
+    public var inFlight = 128
     /// Seconds between looks at an empty outbox.
     public var idlePollSeconds = 1.0
 

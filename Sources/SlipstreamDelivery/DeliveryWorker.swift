@@ -51,38 +51,79 @@ public final class DeliveryWorker: Service, Sendable {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.timeout = .init(
             connect: .seconds(settings.timeoutSeconds), read: .seconds(settings.timeoutSeconds))
+        // Connections per endpoint: a slow one then holds up to 32 of the attempts in flight.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    /// Sends until a graceful shutdown, which lets the attempts in flight finish.
+    /// Sends until a graceful shutdown, which lets the attempts in flight finish. Up to
+    /// `settings.inFlight` attempts run at once, and free slots are filled a claim of `batch` at a
+    /// time as soon as there are that many: a slow endpoint holds only its own slots, never a round of
+    /// everyone's, and claims (write transactions) stay one per `batch` messages.
     public func run() async throws {
+        enum Event { case attemptEnded, tick }
         var failures = 0
-        while !Task.isShuttingDownGracefully {
-            let sent: Int
-            do {
-                sent = try await runOnce()
-                if failures > 0 {
-                    logger.info("delivery: the outbox can be read again", metadata: ["after": "\(failures)"])
+        await withTaskGroup(of: Event.self) { group in
+            var inFlight = 0
+            var ticking = false
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                var claimed = 0
+                if settings.inFlight - inFlight >= settings.batch || inFlight == 0 {
+                    do {
+                        let due = try await claim(limit: settings.batch)
+                        if failures > 0 {
+                            logger.info("delivery: the outbox can be read again", metadata: ["after": "\(failures)"])
+                        }
+                        failures = 0
+                        for delivery in due {
+                            group.addTask {
+                                await self.attempt(delivery)
+                                return .attemptEnded
+                            }
+                        }
+                        claimed = due.count
+                        inFlight += due.count
+                    } catch {
+                        failures += 1
+                        if failures == 1 || failures.isMultiple(of: 10) {
+                            logger.error(
+                                "delivery: the outbox could not be read",
+                                metadata: ["error": "\(error)", "failures": "\(failures)"])
+                        }
+                    }
                 }
-                failures = 0
-            } catch {
-                // The database is away (or failing): wait longer each time, up to 30 s, then go on.
-                failures += 1
-                let wait = min(30, 1 << min(failures - 1, 5))
-                if failures == 1 || failures.isMultiple(of: 10) {
-                    logger.error(
-                        "delivery: the outbox could not be read",
-                        metadata: ["error": "\(error)", "retry_in_seconds": "\(wait)", "failures": "\(failures)"])
+                // Claimed a full slice and slots are free: claim again at once. Otherwise wait for an
+                // attempt to end or for the next look at the outbox (longer while the database is away).
+                if claimed == settings.batch && settings.inFlight - inFlight >= settings.batch { continue }
+                if claimed == 0 && inFlight == 0 {
+                    metrics?.queueDepth((try? await storage.pendingCount()) ?? 0)
                 }
-                try? await Task.sleep(for: .seconds(wait))
-                continue
+                if !ticking {
+                    let wait = failures > 0 ? Double(min(30, 1 << min(failures - 1, 5))) : settings.idlePollSeconds
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(wait))
+                        return .tick
+                    }
+                    ticking = true
+                }
+                switch await group.next() {
+                case .attemptEnded: inFlight -= 1
+                case .tick: ticking = false
+                case nil: break
+                }
             }
-            if sent == 0 {
-                metrics?.queueDepth((try? await storage.pendingCount()) ?? 0)
-                try? await Task.sleep(for: .seconds(settings.idlePollSeconds))
+            // Shutting down: the attempts in flight finish (the tick too).
+            while let event = await group.next() {
+                if case .attemptEnded = event { inFlight -= 1 }
             }
         }
         try await shutdown()
+    }
+
+    /// Due messages, each leased for twice the timeout and 5 s.
+    private func claim(limit: Int) async throws -> [Delivery] {
+        let lease = (settings.timeoutSeconds * 2 + 5) * 1_000_000
+        return try await storage.claimDeliveries(now: micros(now()), lease: lease, limit: limit)
     }
 
     /// Closes the HTTP client; `run()` does it when it ends, whoever calls `runOnce()` does it after.
@@ -92,9 +133,7 @@ public final class DeliveryWorker: Service, Sendable {
     /// many were attempted.
     @discardableResult
     public func runOnce() async throws -> Int {
-        let started = micros(now())
-        let lease = (settings.timeoutSeconds * 2 + 5) * 1_000_000
-        let due = try await storage.claimDeliveries(now: started, lease: lease, limit: settings.batch)
+        let due = try await claim(limit: settings.batch)
         await withTaskGroup(of: Void.self) { group in
             for delivery in due { group.addTask { await self.attempt(delivery) } }
         }

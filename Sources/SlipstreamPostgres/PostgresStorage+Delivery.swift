@@ -12,6 +12,8 @@ extension PostgresStorage {
     public func claimDeliveries(now: Int64, lease: Int64, limit: Int) async throws -> [Delivery] {
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { db in
+            // A lease lost in a crash leaves the message due again: no waiting for the WAL's flush.
+            try await db.query("SET LOCAL synchronous_commit TO off", logger: logger)
             // Postgres numbers its parameters; the shared text writes `?`.
             var query = PostgresQuery(unsafeSQL: Self.numbered(SQLDelivery.due + " FOR UPDATE OF o SKIP LOCKED"))
             query.binds.append(now, context: .default)
@@ -60,6 +62,9 @@ extension PostgresStorage {
     {
         let logger = self.logger
         try await client.withTransaction(logger: logger) { db in
+            // An outcome lost in a crash only means the message goes again when its lease ends,
+            // which at-least-once delivery allows: no waiting for the WAL's flush.
+            try await db.query("SET LOCAL synchronous_commit TO off", logger: logger)
             for (sql, values) in SQLDelivery.complete(delivery, outcome: outcome, now: now, disableAfter: disableAfter)
             {
                 var query = PostgresQuery(unsafeSQL: Self.numbered(sql))

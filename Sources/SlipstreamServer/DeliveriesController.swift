@@ -35,6 +35,19 @@ struct DeliveriesController: Sendable {
             let count = try await storage.retryDeliveries(id: id, developerID: signedIn.developer.id, now: now)
             return session.redirect("/dashboard/deliveries?notice=resent-\(count)")
         }
+        web.post("webhook/url") { request, _ in
+            let (signedIn, form) = try await session.requireForm(request)
+            let text = form["url", default: ""].trimmingCharacters(in: .whitespaces)
+            let url = text.isEmpty ? nil : text
+            if let url {
+                guard let parts = URLComponents(string: url),
+                    ["http", "https"].contains(parts.scheme?.lowercased() ?? ""),
+                    parts.host?.isEmpty == false
+                else { throw Problem.badRequest("'\(url)' is not an http or https URL") }
+            }
+            _ = try await storage.updateDeveloper(id: signedIn.developer.id, apiKeyHash: nil, webhookURL: .some(url))
+            return session.redirect("/dashboard/deliveries?notice=url")
+        }
         web.post("webhook/test") { request, _ in
             let (signedIn, _) = try await session.requireForm(request)
             try await storage.queueTestEvent(
@@ -55,6 +68,7 @@ struct DeliveriesController: Sendable {
 
     static func notice(_ code: String?) -> String? {
         guard let code else { return nil }
+        if code == "url" { return "The webhook URL is saved: the next messages go there." }
         if code == "test" { return "A test event is queued: it goes out with the next delivery round." }
         if code.hasPrefix("resent-"), let count = Int(code.dropFirst(7)) {
             return count == 1 ? "1 message will be sent again." : "\(count) messages will be sent again."

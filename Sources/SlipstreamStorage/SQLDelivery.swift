@@ -27,8 +27,12 @@ package enum SQLDelivery {
     )] {
         let id = Value.integer(d.id)
         let developer = Value.text(d.developer.id)
-        let succeeded = "UPDATE developers SET webhook_failing_since = NULL WHERE id = $"
-        let failing = "UPDATE developers SET webhook_failing_since = coalesce(webhook_failing_since, $) WHERE id = $"
+        // Written only when they change, so that a developer's attempts in flight do not all take
+        // the lock of that developer's row.
+        let succeeded =
+            "UPDATE developers SET webhook_failing_since = NULL WHERE id = $ AND webhook_failing_since IS NOT NULL"
+        let failing =
+            "UPDATE developers SET webhook_failing_since = $ WHERE id = $ AND webhook_failing_since IS NULL"
         let disableIfLong = """
             UPDATE developers SET webhook_disabled_at = $
             WHERE id = $ AND webhook_failing_since IS NOT NULL AND webhook_failing_since <= $ AND webhook_disabled_at IS NULL

@@ -18,13 +18,17 @@ package enum SQLSchema {
         return [
             ("1-developers-users-activities-outbox", spelled(version1)), ("2-rate-buckets", spelled(version2)),
             ("3-delivery", spelled(version3)), ("4-dashboard", version4),
-            ("5-data-scopes", version5),
+            ("5-data-scopes", version5), ("6-pending-by-id", version6),
         ]
     }
 
     /// The dashboard's pages: a developer's users in creation order, their outbox newest first.
     /// Each developer's data scopes (`DataScopes.text`); null is everything.
     private static let version5 = ["ALTER TABLE developers ADD COLUMN scopes TEXT"]
+
+    /// The pending messages in id order: a claim reads the first due ones and stops, however long the
+    /// backlog (without it PostgreSQL sorted every pending row per claim: 60 ms with 2,500 waiting).
+    private static let version6 = ["CREATE INDEX outbox_pending_id ON outbox (id) WHERE status = 'pending'"]
 
     private static let version4 = [
         "CREATE INDEX users_by_creation ON users (developer_id, created_at, id)",

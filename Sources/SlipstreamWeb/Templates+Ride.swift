@@ -28,8 +28,9 @@ extension WebPages {
         {{<layout}}{{$title}}Deliveries · Slipstream{{/title}}{{$body}}
         <h1>Webhook deliveries</h1>
         {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
-        <p>Webhook URL: {{#webhookURL}}<code>{{webhookURL}}</code>{{/webhookURL}}{{^webhookURL}}none{{/webhookURL}}
-        {{#disabled}}<strong class="error">{{disabled}}</strong>{{/disabled}}</p>
+        {{#session}}<form method="post" action="/dashboard/webhook/url" class="search"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label>Webhook URL <input name="url" type="url" value="{{webhookURL}}" placeholder="https://…"></label> <button>Save</button></form>{{/session}}
+        {{#disabled}}<p><strong class="error">{{disabled}}</strong></p>{{/disabled}}
         <div class="actions">
         {{#session}}<form method="post" action="/dashboard/webhook/test"><input type="hidden" name="csrf" value="{{csrf}}"><button>Send a test event</button></form>
         <form method="post" action="/dashboard/webhook/secret"><input type="hidden" name="csrf" value="{{csrf}}"><button>Rotate the signing secret</button></form>

@@ -50,9 +50,11 @@ import Testing
                 failedCount: 1))
         let forms = html.components(separatedBy: "<form method=\"post\"").count - 1
         let tokens = html.components(separatedBy: "name=\"csrf\" value=\"tok&amp;en\"").count - 1
-        // Sign out, test event, secret, resend all, and the failed message's resend: not the delivered one's.
-        #expect(forms == 5)
-        #expect(tokens == 5)
+        // Sign out, webhook URL, test event, secret, resend all, and the failed message's resend: not the
+        // delivered one's.
+        #expect(forms == 6)
+        #expect(tokens == 6)
+        #expect(html.contains("name=\"url\" type=\"url\" value=\"https://hooks.example/x\""))
         #expect(html.contains("Resend all failed (1)"))
         #expect(html.contains("<tr class=\"failed\">"))
     }
