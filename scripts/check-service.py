@@ -8,6 +8,8 @@
             goes on serving;
   drain     SIGTERM while an upload is in flight: it is answered 200, then the process exits 0;
   scaleout  (with --postgres) two servers on one database: what one stored, the other serves;
+  scopes    data scopes set with the CLI on SQLite (and PostgreSQL), obeyed by the history answer,
+            then widened again: everything stored comes back;
   openapi   (with --schemathesis) schemathesis against /openapi.yaml of a live server, every
             operation, a bounded number of examples (scripts/schemathesis.toml);
   webhooks  deliveries to a receiver here, every signature checked by the `standardwebhooks`
@@ -292,6 +294,33 @@ def check_scaleout(args, workdir):
     second.kill()
 
 
+def check_scopes(args, workdir):
+    """Data scopes on each database: set with the CLI, obeyed by a running server's history answer
+    (samples asked for), then widened again: everything stored comes back."""
+    databases = [("sqlite", "sqlite:" + os.path.join(workdir, "scopes.sqlite"))]
+    if args.postgres:
+        databases.append(("postgres", args.postgres))
+    for name, database in databases:
+        keys = developer(args.slipstream, database, workdir)
+        server = Server(args.slipstream, database, workdir).start()
+        user = new_user(server, keys)
+        status, _ = server.request("POST", f"/v2/ingest?user_id={user}",
+                                   body=generated(args.slipstream, 12, seconds=300), headers=keys)
+        scopes = lambda *flags: subprocess.run(
+            [args.slipstream, "developers", "set-scopes", keys["dev-id"], *flags, "--database", database],
+            check=True, capture_output=True, cwd=workdir)
+        scopes("--data", "heart_rate_data", "--samples", "none", "--no-slipstream")
+        narrow = activities(server, keys, user)
+        check(status == 200 and len(narrow) == 1 and set(narrow[0]) == {"metadata", "heart_rate_data"}
+              and "detailed" not in narrow[0]["heart_rate_data"],
+              f"scopes ({name}): the history answer holds metadata and heart_rate_data's summary only")
+        scopes("--data", "all", "--samples", "all", "--slipstream")
+        whole = activities(server, keys, user)
+        check(sample_count(whole[0]) == 300 and "slipstream" in whole[0] and "power_data" in whole[0],
+              f"scopes ({name}): widened again, everything stored comes back, samples and all")
+        server.kill()
+
+
 def check_openapi(args, workdir):
     if not args.schemathesis:
         print("skip openapi: no --schemathesis")
@@ -459,7 +488,8 @@ def main():
     parser.add_argument("--slipstream", required=True)
     parser.add_argument("--postgres")
     parser.add_argument("--schemathesis", help="the st command")
-    parser.add_argument("checks", nargs="*", default=["crash", "hostile", "drain", "scaleout", "openapi", "webhooks"])
+    parser.add_argument("checks", nargs="*",
+                        default=["crash", "hostile", "drain", "scaleout", "scopes", "openapi", "webhooks"])
     args = parser.parse_args()
     args.slipstream = os.path.abspath(args.slipstream)
     with tempfile.TemporaryDirectory() as workdir:
