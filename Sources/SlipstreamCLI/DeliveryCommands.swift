@@ -14,14 +14,14 @@ struct Deliveries: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One JSON line per message, oldest first.")
-        @Option(help: "pending, failed or delivered.") var status: String?
+        @Option(help: "pending, failed, delivered or skipped (out of the developer's data scopes).") var status: String?
         @Option(help: "Only this developer's.") var developer: String?
         @Option(help: "At most this many.") var limit = 1000
         @OptionGroup var database: DatabaseOption
 
         func validate() throws {
-            if let status, !["pending", "failed", "delivered"].contains(status) {
-                throw ValidationError("--status is pending, failed or delivered")
+            if let status, !["pending", "failed", "delivered", "skipped"].contains(status) {
+                throw ValidationError("--status is pending, failed, delivered or skipped")
             }
         }
 

@@ -142,6 +142,7 @@ public final class DeliveryWorker: Service, Sendable {
 
     private func attempt(_ delivery: Delivery) async {
         guard delivery.developer.scopes.sends(event: delivery.kind.rawValue) else {
+            metrics?.deliveryAttempt(status: nil, outcome: .skipped, duration: .zero)
             await record(delivery, .skipped)
             return
         }

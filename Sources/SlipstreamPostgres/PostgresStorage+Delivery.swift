@@ -34,6 +34,7 @@ extension PostgresStorage {
                         kind: OutboxMessage.Kind(rawValue: r.3) ?? .activity, summaryID: r.4,
                         reference: r.5, body: r.6.map { Array(buffer: $0) }, attempts: Int(r.7), createdAt: r.8))
             }
+            for index in deliveries.indices { deliveries[index].leasedUntil = now + lease }
             for delivery in deliveries {
                 try await db.query(
                     "UPDATE outbox SET locked_until = \(now + lease) WHERE id = \(delivery.id)", logger: logger)

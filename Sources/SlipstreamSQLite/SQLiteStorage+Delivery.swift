@@ -9,7 +9,8 @@ extension SQLiteStorage {
     public func claimDeliveries(now: Int64, lease: Int64, limit: Int) async throws -> [Delivery] {
         try await pool.write { db in
             let rows = try Row.fetchAll(db, sql: SQLDelivery.due, arguments: [now, now, limit])
-            let deliveries = rows.map(Self.delivery)
+            var deliveries = rows.map(Self.delivery)
+            for index in deliveries.indices { deliveries[index].leasedUntil = now + lease }
             for delivery in deliveries {
                 try db.execute(
                     sql: "UPDATE outbox SET locked_until = ? WHERE id = ?", arguments: [now + lease, delivery.id])

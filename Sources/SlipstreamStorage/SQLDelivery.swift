@@ -26,6 +26,8 @@ package enum SQLDelivery {
         String, [Value]
     )] {
         let id = Value.integer(d.id)
+        // The claim's lease as the token: an attempt that outlived its lease records nothing.
+        let lease = Value.integer(d.leasedUntil)
         let developer = Value.text(d.developer.id)
         // Written only when they change, so that a developer's attempts in flight do not all take
         // the lock of that developer's row.
@@ -47,31 +49,31 @@ package enum SQLDelivery {
         case .delivered(let status):
             return [
                 (
-                    "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, last_status = $, last_error = NULL, delivered_at = $, locked_until = 0 WHERE id = $",
-                    [.integer(Int64(status)), .integer(now), id]
+                    "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, last_status = $, last_error = NULL, delivered_at = $, locked_until = 0 WHERE id = $ AND locked_until = $",
+                    [.integer(Int64(status)), .integer(now), id, lease]
                 ),
                 (succeeded, [developer]),
             ]
         case .retry(let at, let status, let error):
             return failed(
-                "UPDATE outbox SET attempts = attempts + 1, last_status = $, last_error = $, next_attempt_at = $, locked_until = 0 WHERE id = $",
-                [.integer(status.map(Int64.init)), .text(error), .integer(at), id])
+                "UPDATE outbox SET attempts = attempts + 1, last_status = $, last_error = $, next_attempt_at = $, locked_until = 0 WHERE id = $ AND locked_until = $",
+                [.integer(status.map(Int64.init)), .text(error), .integer(at), id, lease])
         case .failed(let status, let error):
             return failed(
-                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_status = $, last_error = $, locked_until = 0 WHERE id = $",
-                [.integer(status.map(Int64.init)), .text(error), id])
+                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_status = $, last_error = $, locked_until = 0 WHERE id = $ AND locked_until = $",
+                [.integer(status.map(Int64.init)), .text(error), id, lease])
         case .skipped:
             return [
                 (
-                    "UPDATE outbox SET status = 'skipped', last_error = 'not in the developer''s scopes', locked_until = 0 WHERE id = $",
-                    [id]
+                    "UPDATE outbox SET status = 'skipped', last_error = 'not in the developer''s scopes', locked_until = 0 WHERE id = $ AND locked_until = $",
+                    [id, lease]
                 )
             ]
         case .endpointGone:
             return [
                 (
-                    "UPDATE outbox SET attempts = attempts + 1, last_status = 410, last_error = 'endpoint gone (410): disabled', locked_until = 0 WHERE id = $",
-                    [id]
+                    "UPDATE outbox SET attempts = attempts + 1, last_status = 410, last_error = 'endpoint gone (410): disabled', locked_until = 0 WHERE id = $ AND locked_until = $",
+                    [id, lease]
                 ),
                 ("UPDATE developers SET webhook_disabled_at = $ WHERE id = $", [.integer(now), developer]),
             ]

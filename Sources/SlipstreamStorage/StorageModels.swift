@@ -215,6 +215,9 @@ public struct Delivery: Sendable {
     public var attempts: Int
     /// When the message was stored (UTC µs): `x-terra-ordering-timestamp`.
     public var createdAt: Int64
+    /// The end of this claim's lease (UTC µs), as written: the token an outcome must still find, so
+    /// that an attempt which outlived its lease cannot undo what another worker's attempt recorded.
+    public var leasedUntil: Int64 = 0
 
     public init(
         id: Int64, developer: Developer, userID: String, kind: OutboxMessage.Kind, summaryID: String? = nil,
