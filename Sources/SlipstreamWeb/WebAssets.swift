@@ -39,7 +39,6 @@ public enum WebAssets {
         ul.outcomes { list-style: none; padding: 0; }
         ul.outcomes li { margin: .4rem 0; }
         ul.outcomes progress { width: 14rem; margin-left: .6rem; vertical-align: middle; }
-        .series { fill: none; stroke: #1b1f24; stroke-width: 1.5; }
         """
 
     /// Each chosen or dropped file goes up on its own request, with a progress bar and its outcome in words.
