@@ -7,6 +7,7 @@ import Logging
 import Slipstream
 import SlipstreamSecrets
 import SlipstreamServer
+import SlipstreamStorage
 
 struct Deliveries: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,13 +53,13 @@ struct Deliveries: AsyncParsableCommand {
 
         func validate() throws {
             guard (id == nil) != !allFailed else { throw ValidationError("give a message id or --all-failed") }
-            if let id, Int64(id.hasPrefix("msg_") ? String(id.dropFirst(4)) : id) == nil {
+            if let id, WebhookNames.messageNumber(id) == nil {
                 throw ValidationError("'\(id)' is not a message id (msg_N)")
             }
         }
 
         func run() async throws {
-            let number = id.flatMap { Int64($0.hasPrefix("msg_") ? String($0.dropFirst(4)) : $0) }
+            let number = id.flatMap(WebhookNames.messageNumber)
             let count = try await database.open().retryDeliveries(
                 id: number, now: Int64(Date().timeIntervalSince1970 * 1_000_000))
             print("\(count) message\(count == 1 ? "" : "s") pending again")

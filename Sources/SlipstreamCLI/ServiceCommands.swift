@@ -181,12 +181,8 @@ extension Developers {
 
 /// A webhook URL must be http or https with a host: anything else could never be delivered to.
 func validateWebhookURL(_ text: String?) throws {
-    guard let text else { return }
-    guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
-        url.host?.isEmpty == false
-    else {
-        throw ValidationError("'\(text)' is not an http or https URL")
-    }
+    guard let text, !WebhookNames.isEndpoint(text) else { return }
+    throw ValidationError("'\(text)' is not an http or https URL")
 }
 
 /// Members of a nested object in ``jsonObject(_:)``.

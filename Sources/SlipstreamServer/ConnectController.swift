@@ -86,7 +86,8 @@ struct ConnectController: Sendable {
         let path = request.uri.path.hasSuffix("/files") ? String(request.uri.path.dropLast(6)) : request.uri.path
         return ConnectPage(
             developerName: developer.name, uploadURL: path + "/files" + query,
-            rides: recent.map { DashboardController.row($0, href: "") }, outcomes: outcomes)
+            rides: recent.map { DashboardController.row($0, StoredSummary.read($0.summaryJSON), href: "") },
+            outcomes: outcomes)
     }
 
     /// The files of a multipart form, each read through its own stream as its bytes arrive, then stored.

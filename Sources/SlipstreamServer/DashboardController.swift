@@ -92,7 +92,7 @@ struct DashboardController: Sendable {
             throw Problem.notFound("no user \(id) here")
         }
         let query = request.uri.queryParameters
-        let day: Int64 = 86_400_000_000
+        let day = WebFormat.dayMicroseconds
         let now = Int64(settings.now().timeIntervalSince1970) * 1_000_000
         let to = WebFormat.parseDay(query.get("to")).map { $0 + day } ?? (now / day + 1) * day
         var from = WebFormat.parseDay(query.get("from")) ?? to - 84 * day
@@ -109,13 +109,17 @@ struct DashboardController: Sendable {
         }
         let shown = stored.prefix(Self.activitiesPerPage)
         let base = "/dashboard/users/" + Self.escapePath(user.id)
-        let rows = shown.map { Self.row($0, href: base + "/activities/" + Self.escapePath($0.summaryID)) }
+        // Each summary decoded once, for its row and its week.
+        let summaries = shown.map { StoredSummary.read($0.summaryJSON) }
+        let rows = zip(shown, summaries).map { activity, summary in
+            Self.row(activity, summary, href: base + "/activities/" + Self.escapePath(activity.summaryID))
+        }
         return session.html(
             pages.render(
                 UserPage(
                     session: signedIn.bar, userID: user.id, referenceID: user.referenceID ?? user.id,
                     from: WebFormat.day(from), to: WebFormat.day(to - day), activities: rows,
-                    weeks: Self.weeks(Array(shown)),
+                    weeks: Self.weeks(Array(zip(shown, summaries))),
                     connectLink: ConnectController.link(for: user, developer: signedIn.developer, settings: settings),
                     more: stored.count > Self.activitiesPerPage
                         ? Link(
@@ -128,9 +132,8 @@ struct DashboardController: Sendable {
     }
 
     /// An activity as a row of a list, from its stored summary.
-    static func row(_ activity: StoredActivity, href: String) -> ActivityRow {
-        let summary = StoredSummary.read(activity.summaryJSON)
-        return ActivityRow(
+    static func row(_ activity: StoredActivity, _ summary: StoredSummary, href: String) -> ActivityRow {
+        ActivityRow(
             href: href, name: summary.metadata?.name ?? activity.summaryID,
             sport: ActivityTypeNames.name(summary.metadata?.type),
             start: WebFormat.dateTime(activity.startTime, offsetSeconds: activity.utcOffsetSeconds),
@@ -141,14 +144,13 @@ struct DashboardController: Sendable {
     }
 
     /// Totals per week (Monday, UTC), newest first.
-    static func weeks(_ activities: [StoredActivity]) -> [WeekTotal] {
-        let week: Int64 = 7 * 86_400_000_000
+    static func weeks(_ activities: [(StoredActivity, StoredSummary)]) -> [WeekTotal] {
+        let week = 7 * WebFormat.dayMicroseconds
         // 1970-01-01 was a Thursday: the first Monday is 4 days later.
-        let monday: Int64 = 4 * 86_400_000_000
+        let monday = 4 * WebFormat.dayMicroseconds
         var totals: [Int64: (count: Int, seconds: Double, meters: Double)] = [:]
-        for activity in activities {
+        for (activity, summary) in activities {
             let start = (activity.startTime - monday).quotientRoundingDown(week) * week + monday
-            let summary = StoredSummary.read(activity.summaryJSON)
             var total = totals[start, default: (0, 0, 0)]
             total.count += 1
             total.seconds += summary.durationSeconds ?? 0

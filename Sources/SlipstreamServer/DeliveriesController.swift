@@ -27,7 +27,7 @@ struct DeliveriesController: Sendable {
         web.post("deliveries/resend") { request, _ in
             let (signedIn, form) = try await session.requireForm(request)
             let id = try form["id"].map { text in
-                guard let id = Int64(text.dropFirst(text.hasPrefix("msg_") ? 4 : 0)) else {
+                guard let id = WebhookNames.messageNumber(text) else {
                     throw Problem.badRequest("'\(text)' is not a message id")
                 }
                 return id
@@ -39,11 +39,8 @@ struct DeliveriesController: Sendable {
             let (signedIn, form) = try await session.requireForm(request)
             let text = form["url", default: ""].trimmingCharacters(in: .whitespaces)
             let url = text.isEmpty ? nil : text
-            if let url {
-                guard let parts = URLComponents(string: url),
-                    ["http", "https"].contains(parts.scheme?.lowercased() ?? ""),
-                    parts.host?.isEmpty == false
-                else { throw Problem.badRequest("'\(url)' is not an http or https URL") }
+            if let url, !WebhookNames.isEndpoint(url) {
+                throw Problem.badRequest("'\(url)' is not an http or https URL")
             }
             _ = try await storage.updateDeveloper(id: signedIn.developer.id, apiKeyHash: nil, webhookURL: .some(url))
             return session.redirect("/dashboard/deliveries?notice=url")
@@ -94,7 +91,7 @@ struct DeliveriesController: Sendable {
 
     func message(_ request: Request, _ text: String) async throws -> Response {
         let signedIn = try await session.require(request)
-        guard let id = Int64(text.dropFirst(text.hasPrefix("msg_") ? 4 : 0)),
+        guard let id = WebhookNames.messageNumber(text),
             let found = try await storage.delivery(id: id, developerID: signedIn.developer.id)
         else { throw Problem.notFound("no message \(text) here") }
         let body: String
